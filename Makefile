@@ -1,0 +1,42 @@
+# treatywatch: the two set-up commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= $(CURDIR)/var/demo
+SRC := src tests benchmarks
+
+.PHONY: install demo test lint format bench serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	TREATYWATCH_DATA_DIR=$(DEMO_DIR) $(VENV)/bin/treatywatch demo
+
+test: install lint
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check $(SRC)
+	$(VENV)/bin/ruff format --check $(SRC)
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff format $(SRC)
+	$(VENV)/bin/ruff check --fix $(SRC)
+
+bench: install
+	$(PY) -m benchmarks
+
+serve: install
+	@echo "treatywatch serve: not yet — the web UI and API arrive with the web issue (#8)."
+	@echo "Meanwhile explore the store with: TREATYWATCH_DATA_DIR=$(DEMO_DIR) $(VENV)/bin/treatywatch --help"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

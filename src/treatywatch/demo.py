@@ -1,0 +1,44 @@
+"""``make demo``: run the pipeline end to end on the default SQLite store.
+
+Today that is: create the store, load the catalogue, show what is in it and
+what to try next. Each later pipeline stage (ingest, align, assess, report,
+serve) adds its step here so the demo always shows the whole product.
+"""
+
+from __future__ import annotations
+
+from treatywatch.catalogue import Catalogue
+from treatywatch.config import settings
+from treatywatch.output import console
+from treatywatch.store import init_store, session_scope
+from treatywatch.store.search_index import search
+
+NEXT_COMMANDS = (
+    "treatywatch articles list --instrument uncc --category procedural",
+    "treatywatch articles show uncc/art-28",
+    "treatywatch crosswalk --format csv > crosswalk.csv",
+    'treatywatch search "real-time traffic data"',
+    "treatywatch criteria judicial-authorization",
+)
+
+
+def run() -> None:
+    config = settings()
+    console.rule("[bold]treatywatch demo")
+    report = init_store()
+    console.print(f"Store: [bold]{report.database}[/] (schema {report.revision_after})")
+    catalogue = Catalogue.load()
+    from treatywatch.cli import summary  # the same view as `treatywatch summary`
+
+    summary(as_json=False)
+    with session_scope() as session:
+        hits = search(session, "real-time traffic data", limit=3)
+    console.print(
+        "Search check, 'real-time traffic data' → " + ", ".join(h.entity_id for h in hits)
+    )
+    console.print(
+        f"\n{len(catalogue.criteria)} rights criteria loaded. Results are in "
+        f"[bold]{config.data_dir}[/]. Try next (with TREATYWATCH_DATA_DIR={config.data_dir}):"
+    )
+    for command in NEXT_COMMANDS:
+        console.print(f"  [cyan]{command}[/]")
