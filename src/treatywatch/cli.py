@@ -20,6 +20,8 @@ from treatywatch import __version__
 from treatywatch.catalogue import Catalogue, Category
 from treatywatch.catalogue.loader import article_record
 from treatywatch.errors import TreatywatchError
+from treatywatch.ingest.cli import register as register_ingest
+from treatywatch.ledger.cli import register as register_ledger
 from treatywatch.output import Format, console, emit_records, err_console, print_json, table
 from treatywatch.store import ensure_current, init_store, session_scope
 from treatywatch.store.search_index import search as search_index
@@ -35,6 +37,8 @@ articles_app = typer.Typer(help="Browse convention articles.", no_args_is_help=T
 catalogue_app = typer.Typer(help="Check catalogue data files.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
 app.add_typer(catalogue_app, name="catalogue")
+register_ingest(app)
+register_ledger(app)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 ARTICLE_COLUMNS = [

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from treatywatch.catalogue import Catalogue
 from treatywatch.config import settings
+from treatywatch.ingest.cli import demo_step as ingest_demo_step
+from treatywatch.ledger.cli import demo_step as ledger_demo_step
 from treatywatch.output import console
 from treatywatch.store import init_store, session_scope
 from treatywatch.store.search_index import search
@@ -36,6 +38,8 @@ def run() -> None:
     console.print(
         "Search check, 'real-time traffic data' → " + ", ".join(h.entity_id for h in hits)
     )
+    ledger_demo_step()
+    ingest_demo_step()
     console.print(
         f"\n{len(catalogue.criteria)} rights criteria loaded. Results are in "
         f"[bold]{config.data_dir}[/]. Try next (with TREATYWATCH_DATA_DIR={config.data_dir}):"

@@ -1,0 +1,1 @@
+"""Ingestion: readers -> segmenter -> provision tree -> store."""

@@ -1,0 +1,1 @@
+"""State status ledger: jurisdictions, status events, entry-into-force maths."""
