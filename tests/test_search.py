@@ -66,3 +66,15 @@ def test_empty_and_huge_queries_rejected(initialised: str) -> None:
         ids(initialised, "  ")
     with pytest.raises(SearchQueryError):
         ids(initialised, "x" * 5000)
+
+
+def test_gag_orders_find_the_confidentiality_duties(initialised: str) -> None:
+    assert {"uncc/art-29", "uncc/art-30"} <= set(ids(initialised, "gag order")[:3])
+
+
+def test_python_api_search(initialised: str) -> None:
+    import treatywatch
+
+    records = treatywatch.search("production order", instrument="uncc", url=initialised)
+    assert records[0]["entity_id"] == "uncc/art-27"
+    assert {"entity_id", "title", "snippet", "score"} <= set(records[0])
