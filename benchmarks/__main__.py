@@ -8,10 +8,10 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import bench_catalogue
+from benchmarks import bench_catalogue, bench_ingest, bench_readers, bench_segment
 from benchmarks.harness import Comparison
 
-SUITES = [bench_catalogue]
+SUITES = [bench_catalogue, bench_readers, bench_segment, bench_ingest]
 
 
 def main() -> None:

@@ -130,3 +130,28 @@ def test_catalogue_check_on_broken_dir(cli: Any, tmp_path: Any) -> None:
 
 def test_version(cli: Any) -> None:
     assert "treatywatch 0.1.0" in cli("--version").out
+
+
+def test_search_types_and_scopes(cli: Any, sqlite_url: str) -> None:
+    from treatywatch.samples import SAMPLE_LAWS
+
+    cli("init")
+    law = SAMPLE_LAWS[0]
+    assert cli("ingest", str(law.path("txt")), "--country", law.country).code == 0
+    provisions = cli("search", "interception", "--type", "provision", "--json").json()
+    assert provisions and all(h["entity_type"] == "provision" for h in provisions)
+    assert all(h["scope"].startswith("xnl/") for h in provisions)
+    articles_only = cli("search", "interception", "--type", "article", "--json").json()
+    assert articles_only and all(h["entity_type"] == "article" for h in articles_only)
+    in_uncc = cli("search", "interception", "--in", "uncc", "--json").json()
+    assert in_uncc and all(h["entity_id"].startswith("uncc/") for h in in_uncc)
+
+
+def test_tables_keep_square_brackets() -> None:
+    from rich.console import Console
+
+    from treatywatch.output import table
+
+    out = Console(file=io.StringIO(), width=80)
+    out.print(table([{"a": "[abc] text"}], [("a", "A")]))
+    assert "[abc] text" in out.file.getvalue()  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -238,25 +239,49 @@ def criteria(
     emit_records(records, cols, Format.JSON if as_json else Format.TABLE, title="Rights criteria")
 
 
+class SearchTarget(StrEnum):
+    ALL = "all"
+    ARTICLE = "article"
+    PROVISION = "provision"
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Words to look for, e.g. 'interception'.")],
-    instrument: Annotated[str | None, typer.Option(help="uncc or budapest.")] = None,
+    target: Annotated[
+        SearchTarget, typer.Option("--type", help="Search articles, provisions or both.")
+    ] = SearchTarget.ALL,
+    scope: Annotated[
+        str | None,
+        typer.Option("--in", help="Only within an instrument (uncc) or a document id."),
+    ] = None,
+    instrument: Annotated[
+        str | None, typer.Option(help="Only articles of this instrument (uncc or budapest).")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
     as_json: JsonOpt = False,
 ) -> None:
-    """Full-text search over the catalogue, ranked, with snippets."""
+    """Full-text search over the catalogue and ingested provisions, ranked, with snippets."""
+    entity_type = None if target is SearchTarget.ALL else target.value
+    if instrument:
+        entity_type, scope = SearchTarget.ARTICLE.value, instrument
     ensure_current()
     with session_scope() as session:
-        hits = search_index(session, query, scope=instrument, limit=limit)
+        hits = search_index(session, query, entity_type=entity_type, scope=scope, limit=limit)
     records = [hit.__dict__ for hit in hits]
     if as_json:
         print_json(records)
         return
     if not records:
-        console.print(f"No article matches {query!r}. Try fewer or broader words.")
+        console.print(f"Nothing matches {query!r}. Try fewer or broader words.")
         return
-    cols = [("entity_id", "id"), ("title", "title"), ("score", "score"), ("snippet", "snippet")]
+    cols = [
+        ("entity_type", "type"),
+        ("entity_id", "id"),
+        ("title", "title"),
+        ("score", "score"),
+        ("snippet", "snippet"),
+    ]
     console.print(table(records, cols, title=f"Search: {query}"))
 
 

@@ -34,7 +34,7 @@ def run() -> None:
 
     summary(as_json=False)
     with session_scope() as session:
-        hits = search(session, "real-time traffic data", limit=3)
+        hits = search(session, "real-time traffic data", entity_type="article", limit=3)
     console.print(
         "Search check, 'real-time traffic data' → " + ", ".join(h.entity_id for h in hits)
     )

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console()
@@ -50,7 +51,8 @@ def _flat(value: Any) -> Any:
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(_flat(value))
+    """Cell text with Rich markup escaped: law text and notes contain "[...]"."""
+    return "" if value is None else escape(str(_flat(value)))
 
 
 def table(

@@ -348,16 +348,50 @@ class StatusEventRow(Timestamped, Base):
     provenance_id: Mapped[int | None] = mapped_column(ForeignKey("provenance.id"))
 
 
+class InstrumentEventRow(Timestamped, Base):
+    """A dated fact about an instrument as a whole (adoption, vote tally, entry into force).
+
+    Per-State facts live in ``status_events``; this holds what belongs to no
+    single State, such as "adopted without a vote" or "recorded vote 79-60-33".
+    """
+
+    __tablename__ = "instrument_events"
+    __table_args__ = (
+        UniqueConstraint(
+            "instrument_id", "event", "event_date", "source_key", name="uq_instrument_events_fact"
+        ),
+        CheckConstraint(_in("date_precision", ("day", "month", "year", "unknown")), name="prec"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instrument_id: Mapped[str] = mapped_column(String(40), index=True)
+    event: Mapped[str] = mapped_column(String(30))
+    event_date: Mapped[dt.date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(10), default="day")
+    resolution: Mapped[str | None] = mapped_column(String(60))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    source_key: Mapped[str] = mapped_column(String(300), default="")
+    provenance_id: Mapped[int | None] = mapped_column(ForeignKey("provenance.id"))
+
+
 class CaseRow(Timestamped, Base):
-    """A documented use of a cyber law against a person or group."""
+    """A documented use of a cyber law against a person or group.
+
+    ``document_ref`` keeps the law id as the record cites it, so a case can
+    be entered before its law is ingested; ``document_id`` is set (and the
+    foreign key checked) once that law is in the store.
+    """
 
     __tablename__ = "cases"
     __table_args__ = (CheckConstraint(_in("sensitivity", SENSITIVITY), name="sensitivity"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
     title: Mapped[str] = mapped_column(Text)
     event_date: Mapped[dt.date | None] = mapped_column(Date)
+    document_ref: Mapped[str | None] = mapped_column(String(200), index=True)
     document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
     provision_path: Mapped[str | None] = mapped_column(String(300))
     outcome: Mapped[str | None] = mapped_column(Text)
