@@ -10,7 +10,6 @@ written.
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from treatywatch.errors import TreatywatchError
+from treatywatch.options import parse_day
 from treatywatch.output import Format, console, emit_records, err_console, print_json, table
 
 if TYPE_CHECKING:  # imported lazily at run time: `treatywatch --help` stays fast
@@ -60,17 +60,6 @@ BATCH_COLUMNS = [
     ("provisions", "provisions"),
     ("error", "problem"),
 ]
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise TreatywatchError(
-            f"--date {value!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2024-03-01"
-        ) from None
 
 
 def _max_bytes(max_mb: float | None) -> int | None:
@@ -114,7 +103,7 @@ def ingest_command(
         path=file,
         country=country,
         title=title,
-        date=_parse_date(date),
+        date=parse_day(date, "--date"),
         doc_id=doc_id,
         source_url=source,
         format=fmt,

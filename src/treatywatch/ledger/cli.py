@@ -8,7 +8,6 @@ call one domain function, render.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +27,7 @@ from treatywatch.ledger.status import ledger_status
 from treatywatch.ledger.timeline import timeline as state_timeline
 from treatywatch.ledger.watch import diff as ledger_diff
 from treatywatch.ledger.watch import write_feed
+from treatywatch.options import parse_day
 from treatywatch.output import Format, console, emit_records, print_json, table
 from treatywatch.store import ensure_current, session_scope
 
@@ -77,17 +77,6 @@ CONFLICT_COLUMNS = [
     ("claims", "what each source says"),
 ]
 TIMELINE_COLUMNS = [("date", "date"), ("type", "type"), ("summary", "what")]
-
-
-def parse_day(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise TreatywatchError(
-            f"{option} {value!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-01-31"
-        ) from None
 
 
 # --- jurisdictions --------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from treatywatch.errors import TreatywatchError
+from treatywatch.ledger import instruments
 from treatywatch.ledger.events import InstrumentFact, SourceFact
 from treatywatch.ledger.instruments import LedgerInstrument
 
@@ -80,3 +81,34 @@ def decode_text(path: Path, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def resolve_untc_instrument(
+    path: Path,
+    number: str | None,
+    expected: str | None,
+    *,
+    found_in: str,
+    unknown: str,
+    unknown_hint: str,
+) -> tuple[LedgerInstrument, str]:
+    """The instrument a UNTC status table is for, and its MTDSG number.
+
+    ``number`` is what the file itself says (from a link or its name);
+    ``expected`` is what the user passed with ``--instrument``. When both are
+    given they must agree, because importing a table under the wrong treaty
+    would silently corrupt the ledger.
+    """
+    if number:
+        instrument = instruments.for_mtdsg(number)
+        if expected and expected != instrument.id:
+            raise LedgerImportError(
+                path,
+                f"{found_in} {number} ({instrument.id}), not {expected!r}",
+                hint=f"drop --instrument or pass --instrument {instrument.id}",
+            )
+        return instrument, number
+    if expected:
+        instrument = instruments.get(expected)
+        return instrument, instrument.untc_mtdsg or instrument.id
+    raise LedgerImportError(path, unknown, hint=unknown_hint)

@@ -14,8 +14,13 @@ from pathlib import Path
 import lxml.html  # type: ignore[import-untyped,unused-ignore]
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
-from treatywatch.ledger import instruments
-from treatywatch.ledger.sources.base import LedgerImportError, Skip, SourceBatch, file_sha256
+from treatywatch.ledger.sources.base import (
+    LedgerImportError,
+    Skip,
+    SourceBatch,
+    file_sha256,
+    resolve_untc_instrument,
+)
 from treatywatch.ledger.sources.untc_table import date_column, row_facts
 
 _MTDSG_NO = re.compile(r"mtdsg_no=([IVXL]+-\d+(?:-[a-z])?)", re.I)
@@ -40,24 +45,14 @@ def read_untc_html(path: Path, data: bytes, *, expected: str | None = None) -> S
     except (etree.ParserError, ValueError) as exc:
         raise LedgerImportError(path, f"cannot read the HTML: {exc}") from None
     found = _MTDSG_NO.search(data.decode("latin-1"))
-    if found:
-        number = found.group(1)
-        instrument = instruments.for_mtdsg(number)
-        if expected and expected != instrument.id:
-            raise LedgerImportError(
-                path,
-                f"this page is the status of {number} ({instrument.id}), not {expected!r}",
-                hint=f"drop --instrument or pass --instrument {instrument.id}",
-            )
-    elif expected:
-        instrument = instruments.get(expected)
-        number = instrument.untc_mtdsg or instrument.id
-    else:
-        raise LedgerImportError(
-            path,
-            "the page does not say which treaty it is (no mtdsg_no= link)",
-            hint="pass --instrument, e.g. --instrument uncc",
-        )
+    instrument, number = resolve_untc_instrument(
+        path,
+        found.group(1) if found else None,
+        expected,
+        found_in="this page is the status of",
+        unknown="the page does not say which treaty it is (no mtdsg_no= link)",
+        unknown_hint="pass --instrument, e.g. --instrument uncc",
+    )
     table = None
     for candidate in doc.xpath("//table"):
         rows = candidate.xpath(".//tr")

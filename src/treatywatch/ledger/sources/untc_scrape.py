@@ -14,8 +14,12 @@ import io
 import re
 from pathlib import Path
 
-from treatywatch.ledger import instruments
-from treatywatch.ledger.sources.base import LedgerImportError, Skip, SourceBatch, file_sha256
+from treatywatch.ledger.sources.base import (
+    Skip,
+    SourceBatch,
+    file_sha256,
+    resolve_untc_instrument,
+)
 from treatywatch.ledger.sources.untc_table import date_column, row_facts, to_roman
 
 _FILE_NUMBER = re.compile(r"^(?P<chapter>\d{1,2})-(?P<number>\d+)(?:-(?P<sub>[a-z]))?$")
@@ -44,24 +48,16 @@ def read_untc_scrape(
 ) -> SourceBatch:
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0] if rows else []
-    number = mtdsg_from_filename(path)
-    if number:
-        instrument = instruments.for_mtdsg(number)
-        if expected and expected != instrument.id:
-            raise LedgerImportError(
-                path,
-                f"the file name says {number} ({instrument.id}), not {expected!r}",
-                hint=f"drop --instrument or pass --instrument {instrument.id}",
-            )
-    elif expected:
-        instrument = instruments.get(expected)
-        number = instrument.untc_mtdsg or instrument.id
-    else:
-        raise LedgerImportError(
-            path,
-            "cannot tell which treaty this UNTC table is for (file name is not like 18-12-b.csv)",
-            hint="pass --instrument, e.g. --instrument uncc or --instrument untc-XVIII-12",
-        )
+    instrument, number = resolve_untc_instrument(
+        path,
+        mtdsg_from_filename(path),
+        expected,
+        found_in="the file name says",
+        unknown=(
+            "cannot tell which treaty this UNTC table is for (file name is not like 18-12-b.csv)"
+        ),
+        unknown_hint="pass --instrument, e.g. --instrument uncc or --instrument untc-XVIII-12",
+    )
     batch = SourceBatch(
         path=path,
         format="untc-scrape-csv",
