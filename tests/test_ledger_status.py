@@ -266,13 +266,16 @@ def test_events_listing(initialised: str, tmp_path: Path, cli: Any) -> None:
 
 
 @pytest.mark.skipif(not DATA.exists(), reason="../shared/data not available")
-def test_demo_step_is_idempotent(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_step_is_idempotent(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from treatywatch.ledger.cli import demo_step
     from treatywatch.output import console
     from treatywatch.store import init_store
 
     init_store(sqlite_url)
     console.file = __import__("sys").stdout
+    monkeypatch.setattr(console, "width", 200)  # keep phrases on one line
     demo_step()
     first = capsys.readouterr().out
     assert "signatories on record" in first and "ledger-feed.xml" in first

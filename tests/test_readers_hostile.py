@@ -304,12 +304,35 @@ def test_directory(tmp_path: Path) -> None:
     refused(folder, "is a directory")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
 def test_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "secret.txt"
     path.write_text("Section 1.")
     path.chmod(0)
-    refused(path, "permission denied")
+    if os.geteuid() != 0:
+        refused(path, "permission denied")
+        return
+    # Root reads any file: fork, drop to an unprivileged user, read, report back.
+    tmp_path.chmod(0o755)
+    reader_end, writer_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        os.close(reader_end)
+        message = "no error"
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            read_file(path)
+        except IngestError as exc:
+            message = exc.message
+        except BaseException as exc:
+            message = f"unexpected {type(exc).__name__}: {exc}"
+        os.write(writer_end, message.encode())
+        os._exit(0)
+    os.close(writer_end)
+    with os.fdopen(reader_end) as pipe:
+        message = pipe.read()
+    os.waitpid(child, 0)
+    assert str(path) in message and "permission denied" in message, message
 
 
 def test_fifo_is_not_read(tmp_path: Path) -> None:

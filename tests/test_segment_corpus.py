@@ -62,13 +62,17 @@ def test_plain_text_rendering(document: str) -> None:
     _check(document, segment(lines, language=_expected(document)["language"]), path.name)
 
 
-@pytest.mark.parametrize("fmt", ["docx", "pdf", "json"])
-@pytest.mark.parametrize("document", _documents())
-def test_reader_renderings(document: str, fmt: str) -> None:
-    readers = pytest.importorskip("treatywatch.ingest.readers", reason="readers not installed")
-    path = CORPUS / document / ("source.json" if fmt == "json" else f"law.{fmt}")
-    if not path.is_file():
-        pytest.skip(f"{document} has no {path.name}")
+def _renderings() -> list[tuple[str, str]]:
+    """(document, file name) for every reader rendering that exists in the corpus."""
+    names = ("law.docx", "law.pdf", "source.json")
+    return [(d, n) for d in _documents() for n in names if (CORPUS / d / n).is_file()]
+
+
+@pytest.mark.parametrize(("document", "name"), _renderings())
+def test_reader_renderings(document: str, name: str) -> None:
+    from treatywatch.ingest import readers
+
+    path = CORPUS / document / name
     read = readers.read_file(path)
     language = _expected(document)["language"]
     result = segment(read.lines, language=language) if read.lines else from_units(read.units)

@@ -8,7 +8,7 @@ from typing import Any
 
 from treatywatch.ingest.enrich.classify import classify
 from treatywatch.ingest.enrich.definitions import add_defined_terms
-from treatywatch.ingest.enrich.penalties import extract_penalty
+from treatywatch.ingest.enrich.penalties import extract_penalty, lower_same_length
 from treatywatch.ingest.enrich.references import add_references
 from treatywatch.ingest.model import Container, ProvisionNode, Segmentation
 from treatywatch.ingest.segment.vocab import all_languages, load_cues
@@ -18,9 +18,10 @@ _PENAL_KINDS = frozenset({"offence", "penalty", "general", "procedural", "preven
 
 @cache
 def _penalty_cue(key: str) -> re.Pattern[str]:
-    cues = [c.strip() for c in all_languages(load_cues("penalties").get(key))]
+    """Matched on lower-cased text (no IGNORECASE: that makes long alternations slow)."""
+    cues = [c.strip().lower() for c in all_languages(load_cues("penalties").get(key))]
     alternation = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"\b(?:{alternation})(?!\w)")
 
 
 def enrich(segmentation: Segmentation, language: str | None = None) -> None:
@@ -80,10 +81,11 @@ def _inherited_penalty(
 ) -> dict[str, Any] | None:
     """ "Sera puni des mêmes peines": the cited provision's penalty, or the previous one's."""
     text = " ".join(node.full_text.split())
-    cue = _penalty_cue("same_penalty_cues").search(text)
+    low = lower_same_length(text)
+    cue = _penalty_cue("same_penalty_cues").search(low)
     may_use_previous = cue is not None
     if cue is None:
-        cue = _penalty_cue("cited_penalty_cues").search(text)
+        cue = _penalty_cue("cited_penalty_cues").search(low)
     if cue is None:
         return None
     source: ProvisionNode | None = None

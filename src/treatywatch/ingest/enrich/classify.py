@@ -5,16 +5,19 @@ Every decision records the rule and the cue that fired in
 cue list (``cues/kinds.yaml``) rather than the code. The rules, in order:
 
 1. text that only says "Repealed" → other;
-2. a definitions heading ("Interpretation", "Définitions") → definition;
-3. a procedural/general heading inside an international-co-operation
-   part, or a body full of "requesting State"/"mutual assistance" →
-   cooperation;
-4. a heading cue of another kind → that kind, unless the body creates an
-   offence ("commits an offence", "sera puni") and the heading is only
-   about an institution, a duty or a general matter → offence;
-5. otherwise the body cues, weighted (offence wording counts most);
-6. otherwise the container's cue ("PART III – OFFENCES");
-7. otherwise other.
+2. a heading qualifier of wrongdoing ("Unauthorised …", "… ilícita") with an
+   offence in the text → offence; a licensing/blocking heading → other;
+3. a definitions heading ("Interpretation", "Définitions") → definition;
+4. a procedural or preventive heading (or none) inside an
+   international-co-operation part, or a text that opens with and repeats
+   "requesting State"/"mutual assistance" → cooperation;
+5. a heading cue of another kind (first in ``heading_priority``) → that
+   kind, unless the heading is institutional, preventive or procedural and
+   the text opens by creating an offence ("commits an offence", "sera
+   puni") → offence;
+6. otherwise the body cues, weighted (offence wording counts most);
+7. otherwise the container's cue ("PART III – OFFENCES");
+8. otherwise other.
 """
 
 from __future__ import annotations

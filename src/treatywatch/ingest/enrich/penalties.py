@@ -83,6 +83,7 @@ class _Grammar:
     scales: list[dict[str, Any]]
     scale_index: dict[str, int]
     currencies: dict[str, str]
+    triggers: dict[str, frozenset[str]]
 
 
 def _years(value: object) -> float:
@@ -159,7 +160,32 @@ def grammar() -> _Grammar:
         scales=scales,
         scale_index=scale_index,
         currencies=currencies,
+        triggers={
+            "prison": _first_words(all_languages(cues.get("prison_words"))),
+            "life": _first_words(all_languages(cues.get("life_phrases"))),
+            "fine": _first_words(all_languages(cues.get("fine_words"))),
+            "scale": _first_words([n for scale in scales for n in words(scale.get("names"))]),
+        },
     )
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _first_words(phrases: list[str]) -> frozenset[str]:
+    """One telling word per phrase (its longest), for a cheap "could this text match?" test.
+
+    A text holding a phrase holds all its words, so testing the longest one
+    never misses a match, and long words ("perpétuité") are rarer than short
+    ones ("la"), so the test rules out more texts.
+    """
+    firsts = set()
+    for phrase in phrases:
+        found = _WORDS.findall(phrase.lower())
+        if found:
+            firsts.add(max(found, key=len))
+    return frozenset(firsts)
 
 
 def parse_number(text: str) -> float | None:
@@ -474,8 +500,23 @@ def extract_penalty(text: str) -> dict[str, Any] | None:
     """``{"max_prison_years", "min_prison_years", "fine", "text"}`` or None when no penalty."""
     flat = " ".join(text.split())
     low = lower_same_length(flat)
-    terms = _life_terms(low) + _scale_terms(low) + _terms_near_prison_words(flat, low)
-    fine = extract_fine(flat, low)
+    # Most provisions name no penalty: one pass over their words decides which
+    # of the (slower) clause patterns are worth running at all.
+    present = set(_WORDS.findall(low))
+    triggers = grammar().triggers
+    every = bool(_CJK.search(low))  # no spaces between words: test them all
+
+    def wanted(kind: str) -> bool:
+        return every or not present.isdisjoint(triggers[kind])
+
+    terms: list[Term] = []
+    if wanted("life"):
+        terms += _life_terms(low)
+    if wanted("scale"):
+        terms += _scale_terms(low)
+    if wanted("prison"):
+        terms += _terms_near_prison_words(flat, low)
+    fine = extract_fine(flat, low) if wanted("fine") else None
     with_max = [t for t in terms if t.max_years is not None]
     if with_max:
         best = max(with_max, key=lambda t: t.max_years or 0.0)

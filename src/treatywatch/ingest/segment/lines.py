@@ -279,6 +279,14 @@ def _is_heading_start(text: str) -> bool:
     pats = patterns()
     if text[:1].isdigit():
         return bool(pats.bare_number.match(text))
+    return _keyword_heading(text)
+
+
+def _keyword_heading(text: str) -> bool:
+    """A provision or container heading that starts with its keyword ("Article 5", "PART II")."""
+    pats = patterns()
+    if not pats.heading_keyword.match(text):
+        return False  # one cheap test rules out almost every line of text
     return any(p.match(text) for p in pats.provision.values()) or bool(
         pats.container_prefix.match(text) and text[:1].isupper()
     )
@@ -286,12 +294,7 @@ def _is_heading_start(text: str) -> bool:
 
 def starts_block(text: str) -> bool:
     """Whether a line starts with something that always begins a paragraph."""
-    pats = patterns()
-    if _STARTS_BLOCK.match(text):
-        return True
-    return any(p.match(text) for p in pats.provision.values()) or bool(
-        pats.container_prefix.match(text) and text[:1].isupper()
-    )
+    return bool(_STARTS_BLOCK.match(text)) or _keyword_heading(text)
 
 
 def join_text(head: str, tail: str) -> str:

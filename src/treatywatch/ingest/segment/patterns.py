@@ -53,6 +53,7 @@ class Patterns:
     reference_continuation: re.Pattern[str]
     repealed: re.Pattern[str]
     section_keywords: frozenset[str]
+    heading_keyword: re.Pattern[str]
 
 
 @cache
@@ -150,6 +151,23 @@ def patterns() -> Patterns:
         reference_continuation=reference_continuation,
         repealed=repealed,
         section_keywords=frozenset(section_keywords),
+        heading_keyword=re.compile(
+            "(?:"
+            + "|".join(
+                re.escape(k.rstrip("."))
+                for k in sorted(
+                    {k for ks in raw_keywords.values() for k in words(ks)}
+                    if isinstance(raw_keywords, dict)
+                    else set(),
+                    key=len,
+                    reverse=True,
+                )
+            )
+            + "|"
+            + "|".join(re.escape(k) for k in sorted(container_keywords, key=len, reverse=True))
+            + "|第)",
+            re.IGNORECASE,
+        ),
     )
 
 

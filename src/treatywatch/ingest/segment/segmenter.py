@@ -42,7 +42,7 @@ from treatywatch.ingest.segment.outline import (
     split_inline,
 )
 from treatywatch.ingest.segment.patterns import patterns
-from treatywatch.ingest.segment.vocab import load_cues
+from treatywatch.ingest.segment.vocab import load_cues, words
 
 FAMILY_PREFIX = {"article": "art", "section": "sec", "paragraph": "sec", "number": "sec"}
 FAMILY_UNIT = {
@@ -114,9 +114,11 @@ def segment(lines: Sequence[Line], *, language: str | None = None) -> Segmentati
     if not paras:
         return Segmentation(provisions=[], warnings=["no text to segment"])
     by_family = _candidates(paras)
+    if language in set(words(load_cues("structure").get("section_is_container_in"))):
+        by_family.pop("section", None)  # "Section 1 - …" groups articles in French and Spanish
     family = _choose_family(by_family)
     candidates = {c.index: c for c in by_family.get(family, [])} if family else {}
-    containers = _container_hits(paras, family, language)
+    containers = _container_hits(paras, family)
     return _Builder(paras, family, candidates, containers).run()
 
 
@@ -378,13 +380,9 @@ def _choose_family(by_family: dict[str, list[Candidate]]) -> str | None:
 # --- containers -----------------------------------------------------------------
 
 
-def _container_hits(
-    paras: list[Para], family: str | None, language: str | None
-) -> dict[int, ContainerHit]:
-    section_is_container = family not in ("section",) or (
-        language in set(load_cues("structure").get("section_is_container_in") or [])
-        and family != "section"
-    )
+def _container_hits(paras: list[Para], family: str | None) -> dict[int, ContainerHit]:
+    """Container headings; "Section N" is one only when sections are not the provisions."""
+    section_is_container = family != "section"
     hits: dict[int, ContainerHit] = {}
     for index, para in enumerate(paras):
         if len(para.text) > 250:
