@@ -33,14 +33,30 @@ class Comparison:
         )
 
 
-def measure(name: str, func: Callable[[], object], *, repeat: int = 5) -> Measurement:
-    """Median wall time over ``repeat`` runs, and peak Python heap of one run."""
+def measure(
+    name: str,
+    func: Callable[[], object],
+    *,
+    repeat: int = 5,
+    setup: Callable[[], object] | None = None,
+) -> Measurement:
+    """Median wall time over ``repeat`` runs, and peak Python heap of one run.
+
+    ``setup`` runs untimed before every call (e.g. a fresh, empty store), so
+    each timed run starts from the same state instead of the last run's.
+    """
+    if setup is not None:
+        setup()
     func()  # warm-up: imports, caches, page cache
     times = []
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         func()
         times.append(time.perf_counter() - start)
+    if setup is not None:
+        setup()
     tracemalloc.start()
     func()
     _current, peak = tracemalloc.get_traced_memory()

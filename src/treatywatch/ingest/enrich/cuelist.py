@@ -17,10 +17,19 @@ from treatywatch.ingest.segment.numbering import fold
 
 def normalise(text: str) -> str:
     """Folded text with one apostrophe and one dash, so cues match every spelling."""
-    return fold(text).translate(_PUNCT)
+    if text.isascii():
+        # str.translate looks every character up in a dict; of _PUNCT only "`" is ASCII
+        return text.lower().replace("`", "'")
+    folded = fold(text)
+    # a few C-level scans beat translate's per-character dict look-ups
+    for old, new in _PUNCT_PAIRS:
+        if old in folded:
+            folded = folded.replace(old, new)
+    return folded
 
 
-_PUNCT = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "‐": "-"})
+_PUNCT_PAIRS = (("’", "'"), ("‘", "'"), ("`", "'"), ("–", "-"), ("—", "-"), ("‐", "-"))
+_PUNCT = str.maketrans(dict(_PUNCT_PAIRS))
 
 
 @dataclass(frozen=True)
@@ -102,11 +111,22 @@ class CueList:
 
     def positions(self, tokens: list[str]) -> Iterator[tuple[int, Cue]]:
         """Every match as (index of its first word, cue), in text order."""
-        for cue in self.wholes:
-            if tuple(tokens) == cue.words:
-                yield 0, cue
+        if self.wholes:
+            whole = tuple(tokens)
+            for cue in self.wholes:
+                if whole == cue.words:
+                    yield 0, cue
         starts = self.first_words
         prefixes = self.prefixes
+        if not prefixes:
+            if starts.isdisjoint(tokens):
+                return  # most texts hold no cue at all: one C-level set test decides
+            for index, token in enumerate(tokens):
+                if token in starts:
+                    found = self._at(tokens, index, token)
+                    if found is not None:
+                        yield index, found
+            return
         for index, token in enumerate(tokens):
             # most words start no cue: a set probe and one C-level prefix test
             if token in starts or token.startswith(prefixes):

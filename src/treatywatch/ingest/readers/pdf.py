@@ -38,6 +38,7 @@ _PDFIUM_LOCK = threading.Lock()
 _LINE_BREAK = "\r\n"
 _STRAY_BREAKS = re.compile(r"[\r\n]")
 _PDFIUM_HYPHEN = "\ufffe"
+_SOFT_HYPHEN_MARKS = ("\u00ad", "\x02")
 _SOFT_HYPHEN_END = re.compile(r"(?<=\w)[\u00ad\x02]$")
 
 CORRUPT_HINT = "download it again; if it still fails, open and re-save it with a PDF tool"
@@ -153,6 +154,8 @@ def _page_lines(document: Any, index: int) -> list[PageLine]:
             textpage.close()
     finally:
         page.close()
+    if _PDFIUM_HYPHEN not in raw and not _STRAY_BREAKS.search(raw.replace(_LINE_BREAK, "")):
+        return lines  # no line to split (the usual page): skip the per-line pass
     out: list[PageLine] = []
     for line in lines:
         # PDFium joins a word hyphenated at a line end and marks the spot with U+FFFE;
@@ -216,8 +219,12 @@ def _assemble(
     for page in pages:
         for line in page:
             # A soft hyphen (or PDFium's \x02) ending a line is a word broken there.
-            text = _SOFT_HYPHEN_END.sub("-", line.text.rstrip())
-            line.text = clean_line(fold_presentation_forms(text))
+            text = line.text.rstrip()
+            if text.endswith(_SOFT_HYPHEN_MARKS):
+                text = _SOFT_HYPHEN_END.sub("-", text)
+            if not text.isascii():
+                text = fold_presentation_forms(text)
+            line.text = clean_line(text)
     kept, removed = strip_furniture(pages)
     if removed:
         meta["furniture_lines_removed"] = removed

@@ -34,6 +34,8 @@ def fold_presentation_forms(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Whole-text pass: no controls (line and page breaks kept), no invisible marks, NFC."""
+    if text.isascii() and text.isprintable():
+        return text  # nothing to remove or compose (the common case, decided in C)
     text = _CONTROL.sub("", text)
     text = _ZERO_WIDTH.sub("", text)
     if not text.isascii():
