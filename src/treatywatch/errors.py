@@ -24,3 +24,20 @@ class TreatywatchError(Exception):
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\nhint: {self.hint}"
+
+
+class UnknownNameError(TreatywatchError):
+    """Something the user named does not exist; the hint offers close matches.
+
+    Subclasses fix ``kind`` (what was looked up) and ``fallback_hint`` (what to
+    do when nothing is close), so every "unknown X" reads the same way.
+    """
+
+    kind = "name"
+    fallback_hint = "check the spelling"
+
+    def __init__(self, text: str, suggestions: list[str]) -> None:
+        hint = f"did you mean: {', '.join(suggestions)}?" if suggestions else self.fallback_hint
+        super().__init__(f"unknown {self.kind} {text!r}", hint=hint)
+        self.text = text
+        self.suggestions = suggestions

@@ -36,7 +36,7 @@ from treatywatch.catalogue.validate import (
     check_instrument,
     check_references,
 )
-from treatywatch.errors import TreatywatchError
+from treatywatch.errors import TreatywatchError, UnknownNameError
 from treatywatch.suggest import close_matches
 
 DEFAULT_DATA_DIR = Path(__file__).parent / "data"
@@ -63,17 +63,18 @@ class CatalogueError(TreatywatchError):
         self.problems = problems
 
 
-class UnknownArticleError(TreatywatchError):
+class UnknownArticleError(UnknownNameError):
     """An article id that is not in the catalogue, with close matches to try."""
 
-    def __init__(self, text: str, suggestions: list[str]) -> None:
-        hint = (
-            f"did you mean: {', '.join(suggestions)}?"
-            if suggestions
-            else "list ids with `treatywatch articles list`"
-        )
-        super().__init__(f"unknown article {text!r}", hint=hint)
-        self.suggestions = suggestions
+    kind = "article"
+    fallback_hint = "list ids with `treatywatch articles list`"
+
+
+class UnknownCriterionError(UnknownNameError):
+    """A rights-criterion id that is not in the catalogue."""
+
+    kind = "criterion"
+    fallback_hint = "see `treatywatch criteria`"
 
 
 @dataclass(frozen=True)
@@ -181,11 +182,7 @@ class Catalogue:
             if criterion.id == criterion_id:
                 return criterion
         choices = [(c.id, c.id) for c in self.criteria] + [(c.name, c.id) for c in self.criteria]
-        close = close_matches(criterion_id, choices)
-        raise TreatywatchError(
-            f"unknown criterion {criterion_id!r}",
-            hint=f"did you mean: {', '.join(close)}?" if close else "see `treatywatch criteria`",
-        )
+        raise UnknownCriterionError(criterion_id, close_matches(criterion_id, choices))
 
     # --- pandas-friendly records ------------------------------------------
 

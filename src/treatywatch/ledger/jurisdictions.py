@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from treatywatch import audit
-from treatywatch.errors import TreatywatchError
+from treatywatch.errors import UnknownNameError
 from treatywatch.ledger.names import clean_name, normalise
 from treatywatch.store.models import JurisdictionRow
 from treatywatch.suggest import close_matches
@@ -68,18 +68,11 @@ class Jurisdiction:
         }
 
 
-class UnknownJurisdictionError(TreatywatchError):
+class UnknownJurisdictionError(UnknownNameError):
     """A country code or name that matches no jurisdiction."""
 
-    def __init__(self, text: str, suggestions: list[str]) -> None:
-        hint = (
-            f"did you mean: {', '.join(suggestions)}?"
-            if suggestions
-            else "use an ISO 3166-1 alpha-3 code such as KEN, or EUU for the European Union"
-        )
-        super().__init__(f"unknown country {text!r}", hint=hint)
-        self.text = text
-        self.suggestions = suggestions
+    kind = "country"
+    fallback_hint = "use an ISO 3166-1 alpha-3 code such as KEN, or EUU for the European Union"
 
 
 @dataclass(frozen=True)
