@@ -11,6 +11,9 @@ than every historical text of it; older versions stay reachable through
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, text
@@ -59,6 +62,26 @@ def index_document(session: Session, document_id: str) -> int:
         .where(ProvisionRow.version_id == latest.id, ProvisionRow.depth >= 1)
         .order_by(ProvisionRow.ordinal)
     ).all()
+    return _insert_entries(session, document_id, document.title, latest.version_date, rows)
+
+
+def index_stored_rows(
+    session: Session,
+    document_id: str,
+    title: str,
+    version_date: dt.date,
+    rows: list[dict[str, Any]],
+) -> int:
+    """``index_document`` for a version just written and known to be the latest,
+    from its rows as inserted (``persist.insert_provisions``), not read back."""
+    delete_document_entries(session, document_id)
+    records = [SimpleNamespace(**row) for row in rows if row["depth"] >= 1]
+    return _insert_entries(session, document_id, title, version_date, records)
+
+
+def _insert_entries(
+    session: Session, document_id: str, title: str, version_date: dt.date, rows: Sequence[Any]
+) -> int:
     bodies: dict[int, list[str]] = {}
     top_of: dict[int, int] = {}
     tops: list[Any] = []
@@ -71,21 +94,21 @@ def index_document(session: Session, document_id: str) -> int:
             top_of[row.id] = top_of[row.parent_id]
             if row.text:
                 bodies[top_of[row.id]].append(row.text)
-    version = f"{document_id}@{latest.version_date.isoformat()}"
+    version = f"{document_id}@{version_date.isoformat()}"
     entries = []
     for row in tops:
         entity_id = f"{version}#{row.path}"
         if len(entity_id) > MAX_ENTITY_ID:
             continue
         unit = row.unit.capitalize()
-        title = row.heading or f"{unit} {row.label or ''}".strip()
+        entry_title = row.heading or f"{unit} {row.label or ''}".strip()
         entries.append(
             {
                 "entity_type": ENTITY_TYPE,
                 "entity_id": entity_id,
                 "scope": document_id,
-                "title": title,
-                "keywords": f"{unit} {row.label or ''} {row.kind} {document.title}",
+                "title": entry_title,
+                "keywords": f"{unit} {row.label or ''} {row.kind} {title}",
                 "body": "\n".join(bodies[row.id])[:MAX_BODY_CHARS],
             }
         )

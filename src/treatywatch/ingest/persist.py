@@ -214,7 +214,17 @@ def _clip(value: str | None, limit: int) -> str | None:
 
 
 def write_provisions(session: Session, version_id: int, segmentation: Segmentation) -> int:
-    """Insert the tree's rows for one version (in the caller's transaction).
+    """Insert the tree's rows for one version (in the caller's transaction)."""
+    return insert_provisions(session, version_id, segmentation)[0]
+
+
+def insert_provisions(
+    session: Session, version_id: int, segmentation: Segmentation
+) -> tuple[int, list[dict[str, Any]] | None]:
+    """Insert the tree's rows for one version; return their count and the rows as
+    stored (with ``id`` and ``parent_id``, in document order), so the search index
+    can be built without reading them back. The rows are ``None`` when two nodes
+    share a stored path and only a read-back can tell their ids apart.
 
     Three statements whatever the size of the law: one multi-row INSERT of
     every node, one SELECT of the ids the store gave them, and one batched
@@ -284,7 +294,14 @@ def write_provisions(session: Session, version_id: int, segmentation: Segmentati
             .values(parent_id=bindparam("parent")),
             links,
         )
-    return len(id_of)
+    if len(stored) != len(entries) or len(id_by_stored_path) != len(entries):
+        return len(id_of), None
+    rows: list[dict[str, Any]] = []
+    for row, parent, path in entries:
+        row["id"] = id_of[path]
+        row["parent_id"] = id_of[parent] if parent and parent in id_of else None
+        rows.append(row)
+    return len(id_of), rows
 
 
 def read_segmentation(session: Session, version_id: int) -> Segmentation:

@@ -30,13 +30,13 @@ from sqlalchemy.orm import Session
 from treatywatch import __version__, audit
 from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.enrich import detect_language, enrich
-from treatywatch.ingest.indexing import index_document
+from treatywatch.ingest.indexing import index_document, index_stored_rows
 from treatywatch.ingest.model import IngestError, ReadResult, Segmentation
 from treatywatch.ingest.persist import (
     container_records,
+    insert_provisions,
     provision_records,
     read_segmentation,
-    write_provisions,
 )
 from treatywatch.ingest.readers import read_file
 from treatywatch.ingest.readers.files import check_file, resolve_max_bytes
@@ -306,6 +306,7 @@ def _store(
     ensure_jurisdiction(session, work.country)
     document = session.get(DocumentRow, document_id)
     warnings = list(analysis.warnings)
+    created = document is None
     if document is None:
         document = DocumentRow(
             id=document_id,
@@ -329,7 +330,11 @@ def _store(
             f"document {document_id} keeps its stored title {document.title!r}; "
             f"the new --title was not applied"
         )
-    for existing in document.versions:
+    is_latest = True
+    # a document created just now has no versions: skip loading the empty list
+    for existing in () if created else document.versions:
+        if existing.version_date > date:
+            is_latest = False
         if existing.sha256 == analysis.sha256:
             return _unchanged(session, existing)
         if existing.version_date == date:
@@ -361,7 +366,7 @@ def _store(
     )
     session.add(version)
     session.flush()
-    count = write_provisions(session, version.id, analysis.segmentation)
+    count, stored_rows = insert_provisions(session, version.id, analysis.segmentation)
     warnings.extend(w for w in analysis.segmentation.warnings if w not in warnings)
     version.details = {
         "warnings": warnings,
@@ -372,7 +377,11 @@ def _store(
     if document.language is None:
         document.language = analysis.language
     session.expire(document, ["versions"])
-    index_document(session, document_id)
+    if is_latest and stored_rows is not None:
+        # the rows just written, as written: no need to read them back
+        index_stored_rows(session, document_id, document.title, date, stored_rows)
+    else:
+        index_document(session, document_id)
     audit.record(
         session,
         actor=request.actor,

@@ -324,8 +324,9 @@ def ensure_jurisdiction(session: Session, code: str) -> JurisdictionRow:
     info = lookup(code)
     row = session.get(JurisdictionRow, info.code)
     if row is None:
-        _upsert(session, info, None)
+        # keep our own reference: the session holds clean rows only weakly, and
+        # looking the row up again after the flush would cost a SELECT
+        row = JurisdictionRow(code=info.code, **_row_values(info))
+        session.add(row)
         session.flush()
-        row = session.get(JurisdictionRow, info.code)
-        assert row is not None
     return row

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 SUPPORTED = ("en", "fr", "es", "de", "ru", "ar", "zh", "pt")
 UNDETERMINED = "und"
-_SAMPLE_CHARS = 1500
+_SAMPLE_CHARS = 750
 _SAMPLES = 4
 
 
