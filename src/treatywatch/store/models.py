@@ -27,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -281,6 +282,45 @@ class AlignmentRow(Timestamped, Base):
     review_comment: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     engine_version: Mapped[str | None] = mapped_column(String(40))
+
+
+class AlignmentRunRow(Timestamped, Base):
+    """One run of the alignment engine over one law version.
+
+    Kept so every suggestion can say which engine, which methods and which
+    fallbacks produced it: "embeddings unavailable, lexical + rules only"
+    must stay visible long after the terminal output is gone.
+    """
+
+    __tablename__ = "alignment_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE"), index=True
+    )
+    engine_version: Mapped[str] = mapped_column(String(40))
+    methods: Mapped[list[Any]] = mapped_column(default=list)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    provision_count: Mapped[int] = mapped_column(Integer, default=0)
+    suggested: Mapped[int] = mapped_column(Integer, default=0)
+    kept_reviewed: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class EmbeddingCacheRow(Base):
+    """A sentence vector, keyed by model and text hash.
+
+    Embedding is the slowest step of alignment; catalogue entries never
+    change between runs and most provisions do not change between versions,
+    so their vectors are computed once per model and reused.
+    """
+
+    __tablename__ = "embedding_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model: Mapped[str] = mapped_column(String(100), index=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class FindingRow(Timestamped, Base):
