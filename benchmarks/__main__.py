@@ -8,10 +8,17 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import bench_catalogue, bench_ingest, bench_readers, bench_segment
+from benchmarks import (
+    bench_align,
+    bench_catalogue,
+    bench_embed,
+    bench_ingest,
+    bench_readers,
+    bench_segment,
+)
 from benchmarks.harness import Comparison
 
-SUITES = [bench_catalogue, bench_readers, bench_segment, bench_ingest]
+SUITES = [bench_catalogue, bench_readers, bench_segment, bench_ingest, bench_embed, bench_align]
 
 
 def main() -> None:

@@ -36,6 +36,18 @@ def _backends() -> list[str]:
     return backends
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Built models (the int8 ONNX encoder) go to a temporary cache, not the user's."""
+    previous = os.environ.get("TREATYWATCH_CACHE_DIR")
+    os.environ["TREATYWATCH_CACHE_DIR"] = str(tmp_path_factory.mktemp("model-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("TREATYWATCH_CACHE_DIR", None)
+    else:
+        os.environ["TREATYWATCH_CACHE_DIR"] = previous
+
+
 @pytest.fixture(params=_backends())
 def store_url(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -8,6 +8,7 @@ non-zero, without a traceback.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import Counter
 from enum import StrEnum
@@ -18,12 +19,16 @@ import typer
 from rich.panel import Panel
 
 from treatywatch import __version__
+from treatywatch.align.cli import register as register_align
+from treatywatch.align.evaluation.cli import register as register_eval
+from treatywatch.assess.cli import register as register_assess
 from treatywatch.catalogue import Catalogue, Category
 from treatywatch.catalogue.loader import article_record
 from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.cli import register as register_ingest
 from treatywatch.ledger.cli import register as register_ledger
 from treatywatch.output import Format, console, emit_records, err_console, print_json, table
+from treatywatch.report.cli import register as register_report
 from treatywatch.store import ensure_current, init_store, session_scope
 from treatywatch.store.search_index import search as search_index
 
@@ -40,6 +45,10 @@ app.add_typer(articles_app, name="articles")
 app.add_typer(catalogue_app, name="catalogue")
 register_ingest(app)
 register_ledger(app)
+register_align(app)
+register_eval(app)
+register_report(app)
+register_assess(app)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 ARTICLE_COLUMNS = [
@@ -377,6 +386,13 @@ def catalogue_check(
     console.print(f"[green]Catalogue valid[/]: {data}")
 
 
+def _wants_json(argv: list[str]) -> bool:
+    """Whether the user asked for JSON output (``--json``, ``--format json|=json``)."""
+    if "--json" in argv or "--format=json" in argv:
+        return True
+    return any(a == "--format" and b == "json" for a, b in itertools.pairwise(argv))
+
+
 def main() -> None:
     """Entry point: run the app and turn user errors into messages and exit codes.
 
@@ -384,7 +400,7 @@ def main() -> None:
     :class:`TreatywatchError` from a command is printed as a message and a
     hint, as JSON when ``--json`` was asked for, and exits with its code.
     """
-    wants_json = "--json" in sys.argv or "--format=json" in sys.argv
+    wants_json = _wants_json(sys.argv[1:])
     try:
         app()
     except TreatywatchError as exc:

@@ -1,8 +1,9 @@
 """``make demo``: run the pipeline end to end on the default SQLite store.
 
-Today that is: create the store, load the catalogue, show what is in it and
-what to try next. Each later pipeline stage (ingest, align, assess, report,
-serve) adds its step here so the demo always shows the whole product.
+Create the store and load the catalogue, import the ledger, ingest the
+sample laws (and the real corpus when present), then align, assess and
+report every law. Each pipeline stage adds its step here so the demo always
+shows the whole product.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from treatywatch.config import settings
 from treatywatch.ingest.cli import demo_step as ingest_demo_step
 from treatywatch.ledger.cli import demo_step as ledger_demo_step
 from treatywatch.output import console
+from treatywatch.report.demo import demo_step as analysis_demo_step
 from treatywatch.store import init_store, session_scope
 from treatywatch.store.search_index import search
 
@@ -21,6 +23,11 @@ NEXT_COMMANDS = (
     "treatywatch crosswalk --format csv > crosswalk.csv",
     'treatywatch search "real-time traffic data"',
     "treatywatch criteria judicial-authorization",
+    "treatywatch coverage KEN",
+    "treatywatch review list --limit 10",
+    "treatywatch report KEN --format pdf -o ken.pdf",
+    "treatywatch compare --by criteria",
+    "treatywatch eval --gold ../shared/gold --corpus ../shared/corpus",
 )
 
 
@@ -40,9 +47,11 @@ def run() -> None:
     )
     ledger_demo_step()
     ingest_demo_step()
+    reports = analysis_demo_step()
     console.print(
         f"\n{len(catalogue.criteria)} rights criteria loaded. Results are in "
-        f"[bold]{config.data_dir}[/]. Try next (with TREATYWATCH_DATA_DIR={config.data_dir}):"
+        f"[bold]{config.data_dir}[/] (reports in [bold]{reports}[/]). "
+        f"Try next (with TREATYWATCH_DATA_DIR={config.data_dir}):"
     )
     for command in NEXT_COMMANDS:
         console.print(f"  [cyan]{command}[/]")

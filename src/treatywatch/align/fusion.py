@@ -34,6 +34,26 @@ KIND_FITS: dict[str, frozenset[str]] = {
     "institutional": frozenset({"prevention", "implementation", "assistance"}),
 }
 
+UMBRELLA_ARTICLES = frozenset(
+    {
+        "uncc/art-19",
+        "uncc/art-21",
+        "uncc/art-23",
+        "uncc/art-24",
+        "uncc/art-35",
+        "budapest/art-11",
+        "budapest/art-13",
+        "budapest/art-14",
+        "budapest/art-15",
+        "budapest/art-23",
+        "budapest/art-25",
+    }
+)
+"""Articles that frame others (attempt, sanctions, scope, conditions, general
+principles of cooperation). Their words — "punishable", "offence under this
+Act", "subject to" — appear in most provisions, so a vote for them is weaker
+evidence than the same vote for a specific offence or power."""
+
 FEATURES = (
     "bias",
     "lexical",
@@ -44,20 +64,53 @@ FEATURES = (
     "kind_fit",
     "embedding_rank1",
     "lexical_rank1",
+    "rules_rank1",
+    "umbrella",
 )
+
+MATCH_KINDS = ("offence", "penalty", "procedural", "cooperation", "definition", "institutional")
+MATCH_FEATURES = (
+    "bias",
+    "top_score",
+    "rules_max",
+    "lexical_max",
+    "embedding_max",
+    *(f"kind_{kind}" for kind in MATCH_KINDS),
+)
+"""Features of the provision-level decision "does this provision implement
+any article at all?". Whether a law's section implements the treaty depends
+on the section (its kind, how strongly anything matched), not on one pair;
+deciding it separately lets the ranking pick *which* article while this
+decides *whether* to suggest one."""
+
+
+def _logistic(weights: dict[str, float], features: dict[str, float]) -> float:
+    z = sum(weights.get(name, 0.0) * value for name, value in features.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Logistic weights over :data:`FEATURES` plus the suggestion threshold."""
+    """Pair weights over :data:`FEATURES`, provision-level match weights over
+    :data:`MATCH_FEATURES`, and their thresholds.
+
+    With match weights, the best-ranked article is suggested when the
+    provision-level probability reaches ``match_threshold``, and further
+    articles when their own score reaches ``threshold``. Without them
+    (an older calibration file) every article needs ``threshold``.
+    """
 
     weights: dict[str, float]
     threshold: float
     fitted_on: str = ""
+    match_weights: dict[str, float] = field(default_factory=dict)
+    match_threshold: float = 0.5
 
     def probability(self, features: dict[str, float]) -> float:
-        z = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _logistic(self.weights, features)
+
+    def match_probability(self, features: dict[str, float]) -> float:
+        return _logistic(self.match_weights, features)
 
 
 @cache
@@ -69,6 +122,8 @@ def default_calibration() -> Calibration:
         weights={k: float(v) for k, v in raw["weights"].items()},
         threshold=float(raw["threshold"]),
         fitted_on=str(raw.get("fitted_on", "")),
+        match_weights={k: float(v) for k, v in (raw.get("match_weights") or {}).items()},
+        match_threshold=float(raw.get("match_threshold", 0.5)),
     )
 
 
@@ -96,7 +151,36 @@ def features(votes: PairVotes, provision: ProvisionText, ranks: dict[str, int]) 
         "kind_fit": 1.0 if fits and votes.category in fits else 0.0,
         "embedding_rank1": 1.0 if ranks.get("embedding") == 1 else 0.0,
         "lexical_rank1": 1.0 if ranks.get("lexical") == 1 else 0.0,
+        "rules_rank1": 1.0 if ranks.get("rules") == 1 else 0.0,
+        "umbrella": 1.0 if votes.article_id in UMBRELLA_ARTICLES else 0.0,
     }
+
+
+def match_features(kind: str, top_score: float, method_max: dict[str, float]) -> dict[str, float]:
+    """The provision-level feature vector (see :data:`MATCH_FEATURES`)."""
+    return {
+        "bias": 1.0,
+        "top_score": top_score,
+        "rules_max": method_max.get("rules", 0.0),
+        "lexical_max": method_max.get("lexical", 0.0),
+        "embedding_max": method_max.get("embedding", 0.0),
+        **{f"kind_{k}": 1.0 if kind == k else 0.0 for k in MATCH_KINDS},
+    }
+
+
+def method_maxima(pairs: list[PairVotes]) -> dict[str, float]:
+    return {m: max((p.best(m) for p in pairs), default=0.0) for m in METHODS}
+
+
+def select(
+    ranked: list[Candidate], match_probability: float | None, calibration: Calibration
+) -> list[Candidate]:
+    """The suggested candidates among ``ranked`` (best first)."""
+    if match_probability is None:
+        return [c for c in ranked if c.score >= calibration.threshold]
+    if not ranked or match_probability < calibration.match_threshold:
+        return []
+    return [ranked[0], *(c for c in ranked[1:] if c.score >= calibration.threshold)]
 
 
 def method_ranks(pairs: list[PairVotes]) -> dict[str, dict[str, int]]:
@@ -128,5 +212,10 @@ def fuse(
         scored.append(Candidate(pair.article_id, probability, methods, evidence))
     scored.sort(key=lambda c: (-c.score, c.article_id))
     shortlist = scored[:shortlist_size]
-    suggested = [c for c in shortlist if c.score >= calibration.threshold]
-    return suggested, shortlist
+    match_probability = None
+    if calibration.match_weights and scored:
+        top = scored[0].score
+        match_probability = calibration.match_probability(
+            match_features(provision.kind, top, method_maxima(pairs))
+        )
+    return select(shortlist, match_probability, calibration), shortlist
