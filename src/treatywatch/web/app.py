@@ -1,0 +1,77 @@
+"""The web app: REST API under ``/api/v1``, server-rendered UI, accounts.
+
+``create_app`` builds a FastAPI app over one store. Every route passes
+through :func:`treatywatch.web.deps.enforce_access` (default deny), every
+request gets one database transaction, and every response carries
+security headers that forbid loading anything from another origin — the
+UI vendors its assets, so nothing needs a CDN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.middleware.sessions import SessionMiddleware
+
+from treatywatch import __version__
+from treatywatch.errors import TreatywatchError
+from treatywatch.web import api, auth, ui
+from treatywatch.web.deps import enforce_access
+from treatywatch.web.settings import WebSettings
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(web: WebSettings | None = None) -> FastAPI:
+    settings = web or WebSettings.from_env()
+    app = FastAPI(
+        title="treatywatch",
+        version=__version__,
+        description="Monitor how States implement the UN Convention against Cybercrime.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        dependencies=[Depends(enforce_access)],
+    )
+    app.state.web = settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="treatywatch_session",
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(TreatywatchError)
+    async def treatywatch_error(request: Request, exc: TreatywatchError) -> JSONResponse:
+        status = 404 if "unknown" in type(exc).__name__.lower() else 400
+        return JSONResponse(exc.to_dict(), status_code=status)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness check for load balancers."""
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(auth.router)
+    app.include_router(api.router, prefix="/api/v1")
+    app.include_router(ui.router)
+    return app

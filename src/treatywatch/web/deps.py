@@ -1,0 +1,83 @@
+"""Request-scoped dependencies: settings, a store session, the caller, access checks."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from fastapi import HTTPException, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from treatywatch.store import session_scope
+from treatywatch.store.models import UserRow
+from treatywatch.web.access import ANONYMOUS, RULES, Principal, permitted
+from treatywatch.web.settings import WebSettings
+
+SESSION_USER = "user"
+
+
+def web_settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.web
+    return settings
+
+
+def db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed on success, rolled back on any error."""
+    with session_scope(web_settings(request).database_url) as session:
+        yield session
+
+
+def token_digest(token: str) -> str:
+    """API tokens are stored as SHA-256 digests: high-entropy random strings need no
+    slow hash, and a leaked table must not reveal usable tokens."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _lookup(request: Request) -> Principal:
+    settings = web_settings(request)
+    header = request.headers.get("authorization", "")
+    username = request.session.get(SESSION_USER) if "session" in request.scope else None
+    with session_scope(settings.database_url) as session:
+        if header.lower().startswith("bearer "):
+            digest = token_digest(header[7:].strip())
+            user = session.scalars(
+                select(UserRow).where(UserRow.api_token_hash == digest, UserRow.active)
+            ).first()
+            if user is None:
+                raise HTTPException(401, "invalid API token", {"WWW-Authenticate": "Bearer"})
+            return Principal(user.username, user.role, "token")
+        if username:
+            user = session.scalars(
+                select(UserRow).where(UserRow.username == username, UserRow.active)
+            ).first()
+            if user is not None:
+                return Principal(user.username, user.role, "session")
+    return ANONYMOUS
+
+
+def principal(request: Request) -> Principal:
+    """The caller, resolved once per request (session cookie or bearer token)."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    who = _lookup(request)
+    request.state.principal = who
+    return who
+
+
+def enforce_access(request: Request) -> None:
+    """Global dependency: the route's rule in :data:`RULES` decides, default deny."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    level = RULES.get((request.method.upper(), path))
+    if level is None and request.method.upper() == "HEAD":
+        level = RULES.get(("GET", path))
+    who = principal(request)
+    if permitted(level, who, anonymous_read=web_settings(request).anonymous_read):
+        return
+    if level is None:
+        raise HTTPException(403, "this route has no access rule")
+    if not who.authenticated:
+        raise HTTPException(401, "log in to see this page", {"WWW-Authenticate": "Bearer"})
+    raise HTTPException(403, f"your role ({who.role}) cannot do this; it needs {level}")
