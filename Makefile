@@ -36,8 +36,9 @@ bench: install
 	$(PY) -m benchmarks
 
 serve: install
-	@echo "treatywatch serve: not yet — the web UI and API arrive with the web issue (#8)."
-	@echo "Meanwhile explore the store with: TREATYWATCH_DATA_DIR=$(DEMO_DIR) $(VENV)/bin/treatywatch --help"
+	@test -f $(DEMO_DIR)/treatywatch.db || { echo "No demo store in $(DEMO_DIR): run 'make demo' first."; exit 1; }
+	@echo "Add an account with: TREATYWATCH_DATA_DIR=$(DEMO_DIR) $(VENV)/bin/treatywatch users add NAME --role admin"
+	TREATYWATCH_DATA_DIR=$(DEMO_DIR) $(VENV)/bin/treatywatch serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -15,10 +15,19 @@ from benchmarks import (
     bench_ingest,
     bench_readers,
     bench_segment,
+    bench_web,
 )
 from benchmarks.harness import Comparison
 
-SUITES = [bench_catalogue, bench_readers, bench_segment, bench_ingest, bench_embed, bench_align]
+SUITES = [
+    bench_catalogue,
+    bench_readers,
+    bench_segment,
+    bench_ingest,
+    bench_embed,
+    bench_align,
+    bench_web,
+]
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from treatywatch.output import Format, console, emit_records, err_console, print
 from treatywatch.report.cli import register as register_report
 from treatywatch.store import ensure_current, init_store, session_scope
 from treatywatch.store.search_index import search as search_index
+from treatywatch.web.cli import register as register_web
 
 app = typer.Typer(
     name="treatywatch",
@@ -49,6 +50,7 @@ register_align(app)
 register_eval(app)
 register_report(app)
 register_assess(app)
+register_web(app)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 ARTICLE_COLUMNS = [

@@ -55,3 +55,7 @@ def run() -> None:
     )
     for command in NEXT_COMMANDS:
         console.print(f"  [cyan]{command}[/]")
+    console.print(
+        "\nWeb UI and API: [bold]make serve[/] → [bold]http://127.0.0.1:8000/[/] "
+        "(API docs at /docs; add an account with `treatywatch users add NAME --role admin`)."
+    )

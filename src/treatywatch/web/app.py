@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from treatywatch import __version__
-from treatywatch.errors import TreatywatchError
 from treatywatch.web import api, auth, ui
+from treatywatch.web.access import allow
+from treatywatch.web.api import docs as api_docs
+from treatywatch.web.api import install_error_handlers
 from treatywatch.web.deps import enforce_access
 from treatywatch.web.settings import WebSettings
 
@@ -41,9 +42,10 @@ def create_app(web: WebSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
-        dependencies=[Depends(enforce_access)],
+        dependencies=[Depends(enforce_access), Depends(auth.csrf_protect)],
     )
     app.state.web = settings
+    allow("open", "GET", "/openapi.json")
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -61,11 +63,6 @@ def create_app(web: WebSettings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
-    @app.exception_handler(TreatywatchError)
-    async def treatywatch_error(request: Request, exc: TreatywatchError) -> JSONResponse:
-        status = 404 if "unknown" in type(exc).__name__.lower() else 400
-        return JSONResponse(exc.to_dict(), status_code=status)
-
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
         """Liveness check for load balancers."""
@@ -74,4 +71,7 @@ def create_app(web: WebSettings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(ui.router)
+    app.include_router(api_docs.router)
+    ui.static.mount(app)
+    install_error_handlers(app)
     return app

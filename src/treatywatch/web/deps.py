@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 
 from fastapi import HTTPException, Request
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -66,10 +67,29 @@ def principal(request: Request) -> Principal:
     return who
 
 
+def route_template(request: Request) -> str:
+    """Full path template of the matched route, router prefixes included.
+
+    FastAPI puts the original, un-prefixed route object in ``scope["route"]``
+    for routers included with a prefix, so its ``path`` alone would miss the
+    ``/api/v1`` rules; the app's route contexts map it to the full template.
+    """
+    route = request.scope.get("route")
+    fallback = getattr(route, "path", request.url.path)
+    paths: dict[int, str] | None = getattr(request.app.state, "route_templates", None)
+    if paths is None or id(route) not in paths:
+        paths = {
+            id(context.original_route): context.path
+            for context in iter_route_contexts(request.app.routes)
+            if context.path
+        }
+        request.app.state.route_templates = paths
+    return paths.get(id(route), fallback)
+
+
 def enforce_access(request: Request) -> None:
     """Global dependency: the route's rule in :data:`RULES` decides, default deny."""
-    route = request.scope.get("route")
-    path = getattr(route, "path", request.url.path)
+    path = route_template(request)
     level = RULES.get((request.method.upper(), path))
     if level is None and request.method.upper() == "HEAD":
         level = RULES.get(("GET", path))

@@ -63,4 +63,7 @@ class WebSettings:
             anonymous_read=_flag("TREATYWATCH_ANONYMOUS_READ", True),
             secure_cookies=_flag("TREATYWATCH_SECURE_COOKIES", False),
             max_upload_bytes=int(os.environ.get("TREATYWATCH_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)),
+            login_attempts_per_minute=int(
+                os.environ.get("TREATYWATCH_LOGIN_ATTEMPTS_PER_MINUTE", 5)
+            ),
         )

@@ -1,0 +1,1 @@
+"""treatywatch web: REST API, server-rendered UI, accounts (see docs/web.md)."""
