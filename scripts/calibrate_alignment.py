@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 from treatywatch.align.engine import EngineOptions
 from treatywatch.align.evaluation.harness import ProvisionPairs, collect_pairs
 from treatywatch.align.evaluation.metrics import Metrics, MetricSet, ScoredRow, compute
-from treatywatch.align.fusion import FEATURES, MATCH_FEATURES
+from treatywatch.align.fusion import FEATURES, MATCH_FEATURES, match_features
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "src" / "treatywatch" / "align" / "data" / "calibration.yaml"
@@ -116,13 +116,35 @@ def cross_validate(groups: Sequence[ProvisionPairs], l2: float) -> list[list[flo
     return out
 
 
+def provision_match_features(group: ProvisionPairs, probs: list[float]) -> dict[str, float]:
+    """Fusion's provision-level features for the UNCC pairs, as ``fusion.fuse`` builds them.
+
+    Built here rather than by ``ProvisionPairs.match_features`` so the
+    best-ranked pair's own features (``top_*``) are included.
+    """
+    uncc = [
+        (pair, probability)
+        for pair, probability in zip(group.pairs, probs, strict=True)
+        if pair.instrument == "uncc"
+    ]
+    if not uncc:
+        return match_features(group.provision_kind, 0.0, {})
+    uncc.sort(key=lambda item: (-item[1], item[0].article_id))
+    top_pair, top = uncc[0]
+    maxima = {
+        m: max(pair.features.get(m, 0.0) for pair, _ in uncc)
+        for m in ("lexical", "embedding", "rules")
+    }
+    return match_features(group.provision_kind, top, maxima, top_pair.features)
+
+
 def match_design(
     groups: Sequence[ProvisionPairs], probs: Sequence[list[float]]
 ) -> tuple[Matrix, Matrix]:
     """Provision-level features (given pair probabilities) and 'gold has a UNCC article'."""
     rows = []
     for group, p in zip(groups, probs, strict=True):
-        feats = group.match_features(p)
+        feats = provision_match_features(group, p)
         rows.append([feats.get(name, 0.0) for name in MATCH_FEATURES])
     labels = [1.0 if g.gold else 0.0 for g in groups]
     return np.asarray(rows, dtype=float).reshape(-1, len(MATCH_FEATURES)), np.asarray(labels)

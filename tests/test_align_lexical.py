@@ -148,3 +148,15 @@ def test_unrelated_text_gives_only_weak_votes(method: LexicalMethod) -> None:
         "s", "1", "Short title", "This Act may be cited as the Fictional Examplia Fisheries Act."
     )
     assert all(s.strength < 0.5 for s in method.signals([provision])[0])
+
+
+def test_the_packaged_catalogue_is_indexed_once_per_process() -> None:
+    """Engines are built per document; the catalogue index is shared, custom ones are not."""
+    from treatywatch.align.profiles import article_profiles
+
+    assert LexicalMethod().index("en") is LexicalMethod().index("en")
+    assert LexicalMethod().index("fr") is not LexicalMethod().index("en")
+    few = article_profiles()[:3]
+    custom = LexicalMethod(few).index("en")
+    assert custom is not LexicalMethod().index("en")
+    assert len(custom.article_ids) == 3

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
+from treatywatch.align.fusion import COUNTER_EVIDENCE
 from treatywatch.align.model import ProvisionText, Signal
 from treatywatch.align.rules import (
     CueFileError,
@@ -584,3 +585,387 @@ def test_non_english_laws_get_their_offences_right(method: RuleMethod, doc_id: s
         hits += top_uncc(found) in gold
     assert total >= 5
     assert hits / total >= 0.7, f"{doc_id}: rules top-1 {hits}/{total}"
+
+
+# ---------------------------------------------------------------- rule families added for issue 5
+# (fictional provisions of the imaginary Republic of Examplia)
+
+
+def test_grooming_that_arranges_a_meeting_outranks_abuse_material(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "A person shall not use an electronic device to collect the name or picture of a "
+        "child in an effort to arrange a meeting with the child for the purpose of "
+        "engaging in sexually explicit conduct.",
+        heading="Online luring of a child (Examplia)",
+    )
+    assert top_uncc(found) == "uncc/art-15"
+    adult = votes(
+        method,
+        "A person shall not use an electronic device to arrange a meeting with a supplier "
+        "for the purpose of a sale.",
+    )
+    assert "uncc/art-15" not in adult
+
+
+def test_sexually_explicit_alone_is_weaker_abuse_material_evidence(method: RuleMethod) -> None:
+    material = votes(
+        method, "Whoever distributes child pornography by computer shall be imprisoned."
+    )
+    conduct = votes(
+        method,
+        "Whoever records a child engaged in sexually explicit conduct shall be imprisoned.",
+    )
+    assert conduct["uncc/art-14"].strength < material["uncc/art-14"].strength
+
+
+def test_threat_to_share_intimate_images_is_art_16_not_abuse_material(
+    method: RuleMethod,
+) -> None:
+    found = votes(
+        method,
+        "A person shall not threaten to distribute a private image of another person "
+        "engaged in sexually explicit conduct in order to extort money, including an "
+        "intimate image of a child.",
+        heading="Sexual extortion in Examplia",
+    )
+    assert top_uncc(found) == "uncc/art-16"
+
+
+def test_intimate_images_heading_without_a_fault_word(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "A person who publishes the image of another person commits an offence.",
+        heading="Distribution of intimate images",
+    )
+    assert top_uncc(found) == "uncc/art-16"
+    plain = votes(
+        method,
+        "A person who publishes the image of another person commits an offence.",
+        heading="Photographs",
+    )
+    assert "uncc/art-16" not in plain
+
+
+def test_offence_against_critical_infrastructure_is_the_base_offence(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Whoever without authorization gains access to critical infrastructure data "
+        "shall be punished with imprisonment for ten years.",
+        heading="Unauthorised access to critical infrastructure (Examplia)",
+    )
+    assert top_uncc(found) == "uncc/art-7"
+    assert "uncc/art-21" not in found
+
+
+def test_penalty_only_clause_for_critical_targets_is_sanctions_first(
+    method: RuleMethod,
+) -> None:
+    found = votes(
+        method,
+        "Where a person commits any of the offences specified under sections 4, 5 and 6 "
+        "on a protected computer system, the person is liable to imprisonment for "
+        "twenty years.",
+        heading="Enhanced penalty for protected systems",
+        kind="penalty",
+    )
+    assert top_uncc(found) == "uncc/art-21"
+
+
+def test_penalty_clause_ranks_sanctions_above_the_offences_it_names(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Any person found guilty of the production of child pornography shall be punished "
+        "with imprisonment one degree higher.",
+        heading="Penalties",
+        kind="penalty",
+    )
+    assert top_uncc(found) == "uncc/art-21"
+    confiscation = votes(
+        method,
+        "On conviction the court shall order the confiscation of the devices used, in "
+        "addition to the penalty.",
+        kind="penalty",
+    )
+    assert top_uncc(confiscation) == "uncc/art-31"
+
+
+def test_traffic_data_interception_warrant_is_art_29(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "The Court may issue an interception warrant to collect traffic data in real time "
+        "for a specific criminal investigation.",
+        heading="Warrant for traffic data",
+        kind="procedural",
+    )
+    assert top_uncc(found) == "uncc/art-29"
+    content = votes(
+        method,
+        "The Court may issue a warrant to intercept the content of communications in real "
+        "time for a specific criminal investigation.",
+        kind="procedural",
+    )
+    assert top_uncc(content) == "uncc/art-30"
+
+
+def test_real_time_collection_without_the_word_intercept(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "The Court may order a service provider to collect or record in real time the "
+        "information passing through its system.",
+        heading="Real-time collection",
+        kind="procedural",
+    )
+    assert {"uncc/art-30", "uncc/art-29"} <= set(found)
+
+
+def test_destruction_of_data_obtained_by_a_power_is_a_safeguard(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "When the preservation period ends, the service provider and the police shall "
+        "destroy the computer data preserved.",
+        heading="Destruction of preserved data",
+        kind="procedural",
+    )
+    assert top_uncc(found) == "uncc/art-24"
+    offence = votes(
+        method,
+        "A person who without authority destroys computer data commits an offence.",
+        heading="Destruction of data",
+    )
+    assert top_uncc(offence) == "uncc/art-9"
+    assert "uncc/art-24" not in offence
+
+
+def test_reporting_on_powers_to_parliament_is_a_safeguard(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "The Examplia Cyber Agency shall submit a yearly report on its activities to "
+        "both houses of Parliament.",
+        kind="institutional",
+    )
+    assert "uncc/art-24" in found
+
+
+def test_false_electronic_instructions_are_forgery(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "A bank clerk authorised to use a computer for transfers who issues false "
+        "electronic instructions commits an offence.",
+        heading="False e-instructions",
+    )
+    assert top_uncc(found) == "uncc/art-12"
+
+
+def test_misdirecting_messages_is_data_interference(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "A person who wilfully misdirects electronic messages commits an offence and is "
+        "liable to a fine.",
+        heading="Misdirection of messages",
+    )
+    assert top_uncc(found) == "uncc/art-9"
+
+
+def test_copying_data_without_authority_is_illegal_access(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Whoever without authorization copies or otherwise transmits any data shall be "
+        "punished with imprisonment.",
+    )
+    assert top_uncc(found) == "uncc/art-7"
+    seizure = votes(
+        method,
+        "The officer may make and retain a copy of the data.",
+        kind="procedural",
+    )
+    assert "uncc/art-7" not in seizure
+
+
+def test_supplying_a_device_for_use_in_an_offence(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Whoever supplies any device with the intent that it be used to commit an offence "
+        "shall be punished.",
+        heading="Supplying device for use in offence",
+    )
+    assert top_uncc(found) == "uncc/art-11"
+
+
+def test_preparing_an_offence_with_tools_is_misuse_of_devices(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Whoever prepares an offence by producing passwords or computer programs with the "
+        "intent to commit an offence shall be punished.",
+        heading="Preparatory acts",
+    )
+    assert top_uncc(found) == "uncc/art-11"
+
+
+def test_disclosing_an_access_code_is_misuse_of_devices(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Any person who, without authority, discloses any password or other means of "
+        "gaining access to any data held in a computer commits an offence.",
+        heading="Unauthorised disclosure of access code",
+    )
+    assert top_uncc(found) == "uncc/art-11"
+
+
+# French civil-law drafting: no headings, "quiconque ... frauduleusement".
+
+
+def test_french_obstructing_functioning_is_not_forgery(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Quiconque aura entravé ou faussé le fonctionnement d'un système informatique de "
+        "la République fictive d'Examplia sera puni d'un emprisonnement d'un an.",
+        heading=None,
+        language="fr",
+    )
+    assert top_uncc(found) == "uncc/art-10"
+    assert "uncc/art-12" not in found
+    forged = votes(
+        method,
+        "Quiconque aura fait usage de fausses données informatisées sera puni d'un emprisonnement.",
+        language="fr",
+    )
+    assert top_uncc(forged) == "uncc/art-12"
+
+
+def test_french_advantage_by_altering_data_is_fraud(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Quiconque aura obtenu frauduleusement un avantage quelconque par l'introduction "
+        "ou l'effacement de données informatisées ou par toute atteinte au fonctionnement "
+        "d'un système informatique sera puni d'un emprisonnement.",
+        language="fr",
+    )
+    assert top_uncc(found) == "uncc/art-13"
+    access = votes(
+        method,
+        "Quiconque aura accédé frauduleusement à un système informatique sera puni d'un "
+        "emprisonnement.",
+        language="fr",
+    )
+    assert top_uncc(access) == "uncc/art-7"
+    assert "uncc/art-13" not in access
+
+
+def test_french_fraudulent_taking_of_information_is_theft(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "La soustraction frauduleuse d'information au préjudice d'autrui est assimilée au vol.",
+        language="fr",
+    )
+    assert top_uncc(found) == "uncc/art-13"
+
+
+def test_french_storage_medium_is_not_preservation(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Lorsque des données stockées dans un support permettant de conserver des données "
+        "sont utiles à l'enquête, le juge d'instruction peut opérer une perquisition dans "
+        "un système informatique.",
+        language="fr",
+        kind="procedural",
+    )
+    assert top_uncc(found) == "uncc/art-28"
+    assert "uncc/art-25" not in found
+    order = votes(
+        method,
+        "Le juge d'instruction peut faire injonction à toute personne de conserver et de "
+        "protéger l'intégrité des données informatisées en sa possession.",
+        language="fr",
+        kind="procedural",
+    )
+    assert top_uncc(order) == "uncc/art-25"
+
+
+def test_french_time_bar_is_limitation(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Les délits commis par le biais de réseaux informatiques se prescriront à compter "
+        "de la cessation de l'activité délictueuse.",
+        language="fr",
+        kind="procedural",
+    )
+    assert top_uncc(found) == "uncc/art-20"
+
+
+# ---------------------------------------------------------------- counter-evidence
+
+
+def test_blanket_retention_argues_against_preservation_and_collection(
+    method: RuleMethod,
+) -> None:
+    found = votes(
+        method,
+        "A service provider shall retain traffic data for a period of two years and "
+        "subscriber information for at least five years, and the Court may order the "
+        "interception of content data held by it.",
+        heading="Retention of data",
+        kind="procedural",
+    )
+    counter = found["uncc/art-26"]
+    assert counter.strength == 0.0
+    assert counter.note.startswith(COUNTER_EVIDENCE)
+    assert "against-blanket-retention" in counter.note
+    assert found["uncc/art-30"].strength < 0.5
+    assert f"weakened by {COUNTER_EVIDENCE}" in found["uncc/art-30"].note
+    targeted = votes(
+        method,
+        "The Court may order a service provider to preserve specified traffic data "
+        "relevant to a criminal investigation.",
+        kind="procedural",
+    )
+    assert all(s.strength > 0 for s in targeted.values())
+
+
+def test_administrative_penalty_argues_against_sanctions(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "A licensee who fails to file a return is liable to pay the administrative penalty "
+        "specified in the Schedule.",
+        heading="Administrative penalties",
+        kind="penalty",
+    )
+    assert found["uncc/art-21"].strength < 0.5
+    assert "against-administrative-penalty" in found["uncc/art-21"].note
+
+
+def test_speech_offence_heading_argues_against_the_umbrella_articles(
+    method: RuleMethod,
+) -> None:
+    found = votes(
+        method,
+        "A person who publishes false news, or attempts or abets its publication, commits "
+        "an offence.",
+        heading="False news in Examplia",
+    )
+    assert found["uncc/art-19"].strength < 0.3
+    assert COUNTER_EVIDENCE in found["uncc/art-19"].note
+    access = votes(
+        method,
+        "A person who attempts to gain access to a computer without authority commits an offence.",
+        heading="Unauthorised access",
+    )
+    assert COUNTER_EVIDENCE not in access["uncc/art-19"].note
+
+
+def test_counter_rules_need_known_articles_and_not_both_directions(tmp_path: Path) -> None:
+    elements = load_elements()
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "rules:\n"
+        "  - id: both\n    article: uncc/art-7\n    against: [uncc/art-9]\n"
+        "    any: [access]\n    strength: 0.5\n    explain: x\n"
+        "  - id: unknown\n    against: [uncc/art-999]\n"
+        "    any: [access]\n    strength: 0.5\n    explain: x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CueFileError) as caught:
+        load_rules(path, elements=elements)
+    message = str(caught.value)
+    assert "either for an article or against" in message
+    assert "uncc/art-999" in message

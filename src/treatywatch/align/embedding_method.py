@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from treatywatch.align.embed.cache import EmbeddingCache
+from treatywatch.align.embed.catalogue import catalogue_vectors
 from treatywatch.align.embed.encoder import Encoder, Role, Vectors
 from treatywatch.align.embed.select import ENGLISH, base_language, select_encoder
 from treatywatch.align.model import ProvisionText, Signal, Span
@@ -153,13 +154,14 @@ class EmbeddingMethod:
         known = self._articles.get(encoder.name)
         if known is None:
             texts = [article_text(p) for p in self.profiles]
-            vectors = self.cache.encode(encoder, texts, self.article_role)
+            # encoded once per model and catalogue, kept on disk (embed/catalogue.py)
+            vectors = catalogue_vectors(encoder, texts, self.article_role)
             # the scale compares texts in the roles provisions and articles
             # are actually compared in, since e5 shifts cosines by role
             as_provisions = (
                 vectors
                 if self.provision_role == self.article_role
-                else self.cache.encode(encoder, texts, self.provision_role)
+                else catalogue_vectors(encoder, texts, self.provision_role)
             )
             known = (vectors, _scale(as_provisions, vectors))
             self._articles[encoder.name] = known

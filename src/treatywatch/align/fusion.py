@@ -54,6 +54,21 @@ principles of cooperation). Their words — "punishable", "offence under this
 Act", "subject to" — appear in most provisions, so a vote for them is weaker
 evidence than the same vote for a specific offence or power."""
 
+SANCTION_ARTICLES = frozenset({"uncc/art-21", "budapest/art-13"})
+"""Where a clause that only sets or raises penalties belongs."""
+
+COUNTER_EVIDENCE = "counter-evidence:"
+"""Marks, in a rules vote's note, evidence *against* the article (see
+``treatywatch.align.rules``): the words of the article are there, but the
+provision is of a kind the convention does not cover (a blanket retention
+mandate, an administrative fine). The vote is then weakened, or has
+strength 0 when nothing argued for the article."""
+
+
+def is_counter_evidence(signal: Signal) -> bool:
+    return signal.method == "rules" and COUNTER_EVIDENCE in signal.note
+
+
 FEATURES = (
     "bias",
     "lexical",
@@ -66,7 +81,13 @@ FEATURES = (
     "lexical_rank1",
     "rules_rank1",
     "umbrella",
+    "counter",
+    "sanctions_clause",
 )
+"""``counter``: a rule argued against the article. ``sanctions_clause``: the
+provision is a penalty clause and the article is the sanctions article —
+a clause that only sets penalties for offences defined elsewhere names
+those offences, so without this prior their articles outrank Art. 21."""
 
 MATCH_KINDS = ("offence", "penalty", "procedural", "cooperation", "definition", "institutional")
 MATCH_FEATURES = (
@@ -76,12 +97,18 @@ MATCH_FEATURES = (
     "lexical_max",
     "embedding_max",
     *(f"kind_{kind}" for kind in MATCH_KINDS),
+    "top_rules",
+    "top_kind_fit",
+    "top_counter",
 )
 """Features of the provision-level decision "does this provision implement
 any article at all?". Whether a law's section implements the treaty depends
 on the section (its kind, how strongly anything matched), not on one pair;
 deciding it separately lets the ranking pick *which* article while this
-decides *whether* to suggest one."""
+decides *whether* to suggest one. The ``top_*`` features describe the
+best-ranked article's own pair: a rule that names it, an article category
+that fits the provision's kind (an offence section whose best article is an
+offence), counter-evidence against it."""
 
 
 def _logistic(weights: dict[str, float], features: dict[str, float]) -> float:
@@ -138,6 +165,15 @@ class PairVotes:
     def best(self, method: str) -> float:
         return max((s.strength for s in self.signals if s.method == method), default=0.0)
 
+    @property
+    def countered(self) -> bool:
+        return any(is_counter_evidence(s) for s in self.signals)
+
+    @property
+    def has_support(self) -> bool:
+        """Whether any method voted *for* the article (not only against it)."""
+        return any(s.strength > 0 for s in self.signals)
+
 
 def features(votes: PairVotes, provision: ProvisionText, ranks: dict[str, int]) -> dict[str, float]:
     """The feature vector of one pair; ``ranks`` is this article's rank per method."""
@@ -153,11 +189,25 @@ def features(votes: PairVotes, provision: ProvisionText, ranks: dict[str, int]) 
         "lexical_rank1": 1.0 if ranks.get("lexical") == 1 else 0.0,
         "rules_rank1": 1.0 if ranks.get("rules") == 1 else 0.0,
         "umbrella": 1.0 if votes.article_id in UMBRELLA_ARTICLES else 0.0,
+        "counter": 1.0 if votes.countered else 0.0,
+        "sanctions_clause": (
+            1.0 if provision.kind == "penalty" and votes.article_id in SANCTION_ARTICLES else 0.0
+        ),
     }
 
 
-def match_features(kind: str, top_score: float, method_max: dict[str, float]) -> dict[str, float]:
-    """The provision-level feature vector (see :data:`MATCH_FEATURES`)."""
+def match_features(
+    kind: str,
+    top_score: float,
+    method_max: dict[str, float],
+    top_pair: dict[str, float] | None = None,
+) -> dict[str, float]:
+    """The provision-level feature vector (see :data:`MATCH_FEATURES`).
+
+    ``top_pair`` is the pair feature vector (:func:`features`) of the
+    best-ranked article; without it the ``top_*`` features are 0.
+    """
+    top = top_pair or {}
     return {
         "bias": 1.0,
         "top_score": top_score,
@@ -165,6 +215,9 @@ def match_features(kind: str, top_score: float, method_max: dict[str, float]) ->
         "lexical_max": method_max.get("lexical", 0.0),
         "embedding_max": method_max.get("embedding", 0.0),
         **{f"kind_{k}": 1.0 if kind == k else 0.0 for k in MATCH_KINDS},
+        "top_rules": top.get("rules", 0.0),
+        "top_kind_fit": top.get("kind_fit", 0.0),
+        "top_counter": top.get("counter", 0.0),
     }
 
 
@@ -201,21 +254,26 @@ def fuse(
     *,
     shortlist_size: int = 10,
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """(suggested candidates, ranked shortlist) for one provision."""
+    """(suggested candidates, ranked shortlist) for one provision.
+
+    An article that only drew counter-evidence is not a candidate: nothing
+    argued for it, and listing it would put "rules" among its methods.
+    """
+    pairs = [p for p in pairs if p.has_support]
     ranks = method_ranks(pairs)
-    scored: list[Candidate] = []
+    scored: list[tuple[Candidate, dict[str, float]]] = []
     for pair in pairs:
         feats = features(pair, provision, ranks[pair.article_id])
         probability = calibration.probability(feats)
         methods = sorted({s.method for s in pair.signals}, key=METHODS.index)
         evidence = sorted(pair.signals, key=lambda s: -s.strength)
-        scored.append(Candidate(pair.article_id, probability, methods, evidence))
-    scored.sort(key=lambda c: (-c.score, c.article_id))
-    shortlist = scored[:shortlist_size]
+        scored.append((Candidate(pair.article_id, probability, methods, evidence), feats))
+    scored.sort(key=lambda item: (-item[0].score, item[0].article_id))
+    shortlist = [candidate for candidate, _ in scored[:shortlist_size]]
     match_probability = None
     if calibration.match_weights and scored:
-        top = scored[0].score
+        top, top_features = scored[0]
         match_probability = calibration.match_probability(
-            match_features(provision.kind, top, method_maxima(pairs))
+            match_features(provision.kind, top.score, method_maxima(pairs), top_features)
         )
     return select(shortlist, match_probability, calibration), shortlist

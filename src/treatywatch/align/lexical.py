@@ -22,12 +22,12 @@ only faint votes fusion can ignore.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -81,11 +81,20 @@ class _LanguageIndex:
 
     language: str
     article_ids: list[str]
+    instruments: list[str]  # per doc: "uncc", "budapest"
     rows: dict[str, int]  # stem → row of ``matrix``
     matrix: npt.NDArray[np.float64]  # stem row × article column → BM25 weight
-    doc_terms: list[dict[str, float]]  # doc → stem → BM25 weight (for evidence)
     words: dict[tuple[int, str], str]  # (doc, stem) → a catalogue word with that stem
     phrases: dict[str, list[_Phrase]]  # first stem → phrases starting with it
+
+
+@dataclass
+class _Query:
+    """The provision being scored: its stems known to the index, their weights, their rows."""
+
+    stems: list[str]
+    weights: npt.NDArray[np.float64]
+    by_stem: npt.NDArray[np.float64]  # stem × article BM25 weights, rows as ``stems``
 
 
 @dataclass
@@ -155,10 +164,6 @@ def _build_index(profiles: tuple[ArticleProfile, ...], language: str) -> _Langua
         idf = math.log(1 + (n_docs - len(owners) + 0.5) / (len(owners) + 0.5))
         for doc, text in owners:
             phrases[stems[0]].append(_Phrase(stems, text, doc, idf))
-    doc_terms: list[dict[str, float]] = [{} for _ in profiles]
-    for stem, entries in postings.items():
-        for doc, weight in entries:
-            doc_terms[doc][stem] = weight
     rows = {stem: row for row, stem in enumerate(postings)}
     matrix = np.zeros((len(rows), n_docs))
     for stem, entries in postings.items():
@@ -167,16 +172,24 @@ def _build_index(profiles: tuple[ArticleProfile, ...], language: str) -> _Langua
     return _LanguageIndex(
         language,
         [p.article_id for p in profiles],
+        [p.article_id.split("/")[0] for p in profiles],
         rows,
         matrix,
-        doc_terms,
         words,
         dict(phrases),
     )
 
 
-def _gain(item: tuple[str, float]) -> float:
-    return item[1]
+@cache
+def _default_index(language: str) -> _LanguageIndex:
+    """The packaged catalogue's index, built once per process and language.
+
+    Engines are often built per document (the CLI, the evaluation
+    harness); the catalogue they index is the same every time, and building
+    its index costs about as much as scoring a hundred provisions. The
+    index is never mutated after it is built, so sharing it is safe.
+    """
+    return _build_index(article_profiles(), language)
 
 
 def _adjacent(run: list[Token], heading_end: int) -> bool:
@@ -201,12 +214,13 @@ class LexicalMethod:
         *,
         top_k: int = TOP_K,
     ) -> None:
+        self.default_profiles = profiles is None
         self.profiles = tuple(profiles) if profiles is not None else article_profiles()
         self.top_k = top_k
         self._indexes: dict[str, _LanguageIndex] = {}
         self.unsupported_languages_seen: set[str] = set()
         """Provision languages analysed as English; the engine reports them."""
-        self._weights: dict[str, float] = {}  # the current provision's query weights
+        self._query = _Query([], np.zeros(0), np.zeros((0, 0)))  # the current provision's
 
     def warnings(self) -> list[str]:
         """One message per unsupported language met so far."""
@@ -219,7 +233,9 @@ class LexicalMethod:
         lang = analyser_language(language)
         found = self._indexes.get(lang)
         if found is None:
-            found = self._indexes[lang] = _build_index(self.profiles, lang)
+            found = self._indexes[lang] = (
+                _default_index(lang) if self.default_profiles else _build_index(self.profiles, lang)
+            )
         return found
 
     def signals(self, provisions: list[ProvisionText]) -> list[list[Signal]]:
@@ -258,12 +274,15 @@ class LexicalMethod:
         for stem, count in body_counts.items():
             weights[stem] += 1.0 + math.log(count)
         rows = index.rows
-        known = [(rows[stem], q_weight) for stem, q_weight in weights.items() if stem in rows]
+        known = [(stem, rows[stem], q_weight) for stem, q_weight in weights.items() if stem in rows]
         if known:
-            row_ids, q_weights = zip(*known, strict=True)
-            scores = (np.asarray(q_weights) @ index.matrix[list(row_ids)]).tolist()
+            known_stems, row_ids, q_weights = zip(*known, strict=True)
+            query = np.asarray(q_weights)
+            by_stem = index.matrix[list(row_ids)]
+            scores = query @ by_stem
         else:
-            scores = [0.0] * len(index.article_ids)
+            known_stems, query, by_stem = (), np.zeros(0), np.zeros((0, len(index.article_ids)))
+            scores = np.zeros(len(index.article_ids))
         hits: dict[int, _Hit] = {}
         stems = [t.stem for t in toks]
         seen: set[tuple[tuple[str, ...], int]] = set()
@@ -281,20 +300,23 @@ class LexicalMethod:
                 hits.setdefault(phrase.doc, _Hit()).phrases.append(
                     (phrase, toks[i].start, toks[i + n - 1].end, in_heading)
                 )
-        for doc, score in enumerate(scores):
-            if score >= MIN_SCORE:
-                hits.setdefault(doc, _Hit()).score = score
-        self._weights = weights
+        for doc in np.flatnonzero(scores >= MIN_SCORE).tolist():
+            hits.setdefault(doc, _Hit()).score = float(scores[doc])
+        self._query = _Query(list(known_stems), query, by_stem)
         return {doc: hit for doc, hit in hits.items() if hit.score >= MIN_SCORE}
 
-    def _contributions(self, index: _LanguageIndex, doc: int) -> dict[str, float]:
-        """Per-stem score of one (top-ranked) article: only computed for the few shown."""
-        terms = index.doc_terms[doc]
-        return {
-            stem: q_weight * terms[stem]
-            for stem, q_weight in self._weights.items()
-            if stem in terms
-        }
+    def _strongest_terms(self, doc: int, floor: float) -> list[str]:
+        """The stems that earned one (top-ranked) article most of its score, best first.
+
+        Each stem's share is its query weight times its BM25 weight in the
+        article; shares under ``floor`` are not evidence. Ties keep the
+        order the stems were first met in, like a stable sort.
+        """
+        query = self._query
+        shares = query.weights * query.by_stem[:, doc]
+        worth = np.flatnonzero(shares >= floor)
+        best = worth[np.argsort(-shares[worth], kind="stable")][: MAX_TERMS + MAX_SPANS]
+        return [query.stems[i] for i in best.tolist()]
 
     def _signals(
         self,
@@ -311,8 +333,7 @@ class LexicalMethod:
         by_instrument: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for doc, hit in hits.items():
             if hit.score >= MIN_SCORE:
-                instrument = index.article_ids[doc].split("/")[0]
-                by_instrument[instrument].append((hit.score, doc))
+                by_instrument[index.instruments[doc]].append((hit.score, doc))
         out: list[Signal] = []
         for ranked in by_instrument.values():
             ranked.sort(key=lambda item: (-item[0], index.article_ids[item[1]]))
@@ -347,10 +368,7 @@ class LexicalMethod:
         covered = [(s.start, s.end) for s in spans]
         lowered = {t.lower() for t in terms}
         floor = score * 0.02  # a word worth under 2% of the score is not evidence
-        contributions = self._contributions(index, doc)
-        worth = [item for item in contributions.items() if item[1] >= floor]
-        strongest = heapq.nlargest(MAX_TERMS + MAX_SPANS, worth, key=_gain)
-        for stem, _ in strongest:
+        for stem in self._strongest_terms(doc, floor):
             tok = first_token[stem]
             word = full[tok.start : tok.end]
             if len(terms) < MAX_TERMS and word.lower() not in lowered:
@@ -359,8 +377,9 @@ class LexicalMethod:
             catalogue_word = index.words.get((doc, stem))
             if catalogue_word and len(catalogue) < MAX_TERMS and catalogue_word not in catalogue:
                 catalogue.append(catalogue_word)
-            inside = any(a <= tok.start and tok.end <= b for a, b in covered)
-            if len(spans) < MAX_SPANS and not inside:
+            if len(spans) < MAX_SPANS and not any(
+                a <= tok.start and tok.end <= b for a, b in covered
+            ):
                 spans.append(Span(tok.start, tok.end, word))
                 covered.append((tok.start, tok.end))
         note = f"BM25 {score:.1f}"

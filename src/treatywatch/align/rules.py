@@ -23,6 +23,17 @@ Cue syntax (matched on lowercased, accent-folded text):
 Elements found in the provision's heading make a rule stronger: the
 heading is the provision's name, so "Unauthorised access" above a section
 is better evidence than the same words in its fifth subsection.
+
+A rule with ``against`` instead of ``article`` is *counter-evidence*: its
+elements argue that the provision does not implement the listed articles
+even though their words are there (a blanket data-retention mandate talks
+of traffic data and providers, yet it is not targeted preservation or
+real-time collection). It halves this method's own votes for those
+articles (saying so in the vote's note), or, where this method had no
+vote for the article, emits a zero-strength vote whose note says why; both
+notes carry :data:`treatywatch.align.fusion.COUNTER_EVIDENCE`, which fusion
+reads as a feature so the calibration learns how far to discount the other
+methods too. A counter-rule never removes evidence silently: the reviewer sees it.
 """
 
 from __future__ import annotations
@@ -38,6 +49,7 @@ from typing import Any
 
 import yaml
 
+from treatywatch.align.fusion import COUNTER_EVIDENCE
 from treatywatch.align.model import ProvisionText, Signal, Span
 from treatywatch.align.text import SUPPORTED_LANGUAGES, fold, fold_plain
 from treatywatch.errors import TreatywatchError
@@ -46,6 +58,8 @@ WORD_RE = re.compile(r"\w+")
 HEADING_BONUS = 0.1
 MAX_STRENGTH = 0.98
 MAX_SPANS = 6
+COUNTER_DAMPING = 0.5
+"""How much of a rule vote survives counter-evidence against its article."""
 GAP = r"[^\w]+(?:\w+[^\w]+){0,3}"
 JOINER = r"[^\w]+"
 ARABIC_PROCLITICS = r"(?:[\u0648\u0641\u0628\u0644\u0643]?(?:\u0627\u0644)?)"
@@ -55,6 +69,7 @@ written without them still has to match "والدخول" ("and the access")."""
 _RULE_KEYS = {
     "id",
     "article",
+    "against",
     "also",
     "all",
     "any",
@@ -226,6 +241,12 @@ class Rule:
     window: int | None
     strength: float
     explain: str
+    against: tuple[str, ...] = ()
+
+    @property
+    def is_counter(self) -> bool:
+        """Whether the rule argues against articles instead of for one."""
+        return bool(self.against)
 
     @property
     def positive(self) -> tuple[str, ...]:
@@ -279,7 +300,11 @@ def load_rules(
             problems.append(f"rule {rid!r}: unknown key(s) {', '.join(sorted(unknown_keys))}")
         article = spec.get("article")
         also = _names(spec, "also", rid, problems)
-        for ref in (article, *also):
+        against = _names(spec, "against", rid, problems)
+        if against and (article is not None or also):
+            problems.append(f"rule {rid!r}: a rule is either for an article or against some")
+        refs = against if against else (article, *also)
+        for ref in refs:
             if not isinstance(ref, str) or ref not in known:
                 problems.append(f"rule {rid!r}: unknown article {ref!r}")
         names = {
@@ -311,7 +336,7 @@ def load_rules(
         out.append(
             Rule(
                 id=rid,
-                article=str(article),
+                article=str(article) if article is not None else "",
                 also=also,
                 all=names["all"],
                 any=names["any"],
@@ -322,6 +347,7 @@ def load_rules(
                 window=window,
                 strength=float(strength),
                 explain=explain,
+                against=against,
             )
         )
     if problems:
@@ -465,36 +491,58 @@ class RuleMethod:
 
     def _votes(self, fired: list[_Fired]) -> list[Signal]:
         by_article: dict[str, list[_Fired]] = {}
+        countered: dict[str, list[_Fired]] = {}
         for item in fired:
+            if item.rule.is_counter:
+                for article in item.rule.against:
+                    countered.setdefault(article, []).append(item)
+                continue
             for article in (item.rule.article, *item.rule.also):
                 by_article.setdefault(article, []).append(item)
         out: list[Signal] = []
         for article, items in by_article.items():
             items.sort(key=lambda f: -f.strength)
             best = items[0]
-            matches = _best_matches(best.matches)
-            element_names = list(dict.fromkeys(m.element for m in best.matches))
-            terms = tuple(dict.fromkeys(m.text for m in matches))
-            note = best.rule.explain.format(
-                elements=" + ".join(n.replace("-", " ") for n in element_names),
-                terms=", ".join(terms),
-            )
-            note = f"{note} [rule {best.rule.id}]"
+            note = _note(best) + f" [rule {best.rule.id}]"
             others = [f.rule.id for f in items[1:]]
             if others:
                 note += f"; also {', '.join(others)}"
-            out.append(
-                Signal(
-                    article_id=article,
-                    method=self.name,
-                    strength=best.strength,
-                    terms=terms,
-                    catalogue_terms=tuple(element_names),
-                    spans=tuple(Span(m.start, m.end, m.text) for m in matches),
-                    note=note,
-                )
-            )
+            strength = best.strength
+            against = countered.pop(article, None)
+            if against:
+                strength *= COUNTER_DAMPING
+                note += f"; weakened by {_counter_note(against[0])}"
+            out.append(_signal(article, self.name, strength, best, note))
+        for article, items in countered.items():
+            out.append(_signal(article, self.name, 0.0, items[0], _counter_note(items[0])))
         return out
+
+
+def _counter_note(fired: _Fired) -> str:
+    return f"{COUNTER_EVIDENCE} {_note(fired)} [rule {fired.rule.id}]"
+
+
+def _note(fired: _Fired) -> str:
+    """The rule's explanation with the elements and words that made it fire."""
+    element_names = list(dict.fromkeys(m.element for m in fired.matches))
+    terms = dict.fromkeys(m.text for m in _best_matches(fired.matches))
+    return fired.rule.explain.format(
+        elements=" + ".join(n.replace("-", " ") for n in element_names),
+        terms=", ".join(terms),
+    )
+
+
+def _signal(article: str, method: str, strength: float, fired: _Fired, note: str) -> Signal:
+    matches = _best_matches(fired.matches)
+    return Signal(
+        article_id=article,
+        method=method,
+        strength=strength,
+        terms=tuple(dict.fromkeys(m.text for m in matches)),
+        catalogue_terms=tuple(dict.fromkeys(m.element for m in fired.matches)),
+        spans=tuple(Span(m.start, m.end, m.text) for m in matches),
+        note=note,
+    )
 
 
 def _best_matches(matches: list[Match]) -> list[Match]:

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import snowballstemmer  # ships no stubs
 
@@ -177,9 +178,13 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(fold_plain(word) for word in raw.split())
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word: folded surface form, stem, and offsets in the *source* text."""
+class Token(NamedTuple):
+    """One word: folded surface form, stem, and offsets in the *source* text.
+
+    A named tuple rather than a frozen dataclass: a law section has
+    hundreds of words and building each token is on the hot path of every
+    alignment (a tuple is built about three times faster).
+    """
 
     surface: str
     stem: str
@@ -219,16 +224,23 @@ def tokens(text: str, language: str, *, keep_stopwords: bool = False) -> list[To
     """The words of ``text`` with stems and source offsets; stopwords dropped unless asked."""
     lang = analyser_language(language)
     folded = fold(text)
-    stop = stopwords(lang)
+    stop: frozenset[str] = frozenset() if keep_stopwords else stopwords(lang)
     stem = _stemmer(lang)
+    origin = folded.origin
+    source_span = folded.source_span
     out: list[Token] = []
+    append = out.append
     for position, match in enumerate(TOKEN_RE.finditer(folded.text)):
         surface = match.group()
-        if not keep_stopwords and surface in stop:
+        if surface in stop:
             continue
-        start, end = folded.source_span(match.start(), match.end())
-        stemmed = surface if surface.isdigit() else stem(surface)
-        out.append(Token(surface, stemmed, start, end, position))
+        if origin is None:  # the usual case: folding kept every offset
+            start, end = match.span()
+        else:
+            start, end = source_span(*match.span())
+        append(
+            Token(surface, surface if surface.isdigit() else stem(surface), start, end, position)
+        )
     return out
 
 

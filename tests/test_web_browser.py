@@ -20,6 +20,8 @@ from treatywatch.samples import SAMPLE_LAWS
 from treatywatch.store import session_scope
 from treatywatch.store.models import AlignmentRow, AuditLogRow, ProvisionRow
 
+pytest_plugins = ["browser_fixtures"]  # the live server and Chromium fixtures
+
 MakePage = Callable[..., Page]
 NORLAND = SAMPLE_LAWS[0]
 NORLAND_REF = f"{NORLAND.document_id}@{NORLAND.date.isoformat()}"

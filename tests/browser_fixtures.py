@@ -1,4 +1,4 @@
-"""Browser fixtures: one live server over the sample store, one headless Chromium.
+"""Browser fixtures for tests/test_web_browser.py: a live server and a headless Chromium.
 
 The server and the browser are session-scoped (building the store and
 starting Chromium take seconds); each test gets a fresh browser context, so
