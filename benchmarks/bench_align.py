@@ -44,8 +44,8 @@ from benchmarks.harness import Comparison, Measurement
 from treatywatch.align.embed.catalogue import forget_catalogue_vectors
 from treatywatch.align.embed.files import CACHE_DIR_ENV
 from treatywatch.align.engine import AlignmentEngine, EngineOptions
-from treatywatch.align.evaluation.documents import provisions_from_segmentation
 from treatywatch.align.model import ProvisionText
+from treatywatch.align.provisions import provisions_from_segmentation
 from treatywatch.ingest.pipeline import analyse
 from treatywatch.samples import SAMPLE_LAWS
 from treatywatch.store import init_store

@@ -39,21 +39,11 @@ SUITE = "embed"
 
 
 def _provisions(path: Path, language: str) -> list[ProvisionText]:
+    from treatywatch.align.provisions import provisions_from_segmentation
     from treatywatch.ingest.pipeline import analyse
 
     analysis = analyse(path, language=language)
-    return [
-        ProvisionText(
-            key=node.path,
-            label=node.label,
-            heading=node.heading,
-            text=node.full_text,
-            kind=node.kind,
-            language=language,
-            container=node.container,
-        )
-        for node in analysis.segmentation.provisions
-    ]
+    return provisions_from_segmentation(analysis.segmentation, language)
 
 
 def _law(corpus_id: str, sample: str, language: str) -> tuple[str, list[ProvisionText]]:

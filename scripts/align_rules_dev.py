@@ -29,6 +29,7 @@ from treatywatch.align.engine import AlignmentEngine, EngineOptions
 from treatywatch.align.lexical import LexicalMethod
 from treatywatch.align.model import Method, ProvisionText, Signal
 from treatywatch.align.profiles import profile_index
+from treatywatch.align.provisions import provisions_from_segmentation
 from treatywatch.align.rules import RuleMethod
 from treatywatch.ingest.pipeline import analyse
 
@@ -37,20 +38,7 @@ TARGET_CATEGORIES = {"criminalization", "procedural"}
 
 def load_provisions(corpus: Path, doc_id: str) -> list[ProvisionText]:
     analysis = analyse(corpus / doc_id / "law.txt")
-    language = (analysis.language or "en").split("-")[0]
-    return [
-        ProvisionText(
-            key=node.path,
-            label=node.label,
-            heading=node.heading,
-            text=node.full_text,
-            kind=node.kind,
-            language=language,
-            container=node.container,
-            details=dict(node.details),
-        )
-        for node in analysis.segmentation.provisions
-    ]
+    return provisions_from_segmentation(analysis.segmentation, analysis.language)
 
 
 def uncc_ranking(signals: list[Signal]) -> list[str]:

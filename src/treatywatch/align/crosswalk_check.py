@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from treatywatch.align.engine import AlignmentEngine, EngineOptions
-from treatywatch.align.evaluation.documents import provisions_from_segmentation
 from treatywatch.align.evaluation.gold import normalise_label, parse_gold
 from treatywatch.align.evaluation.metrics import TARGET_CATEGORIES, ScoredRow, compute
 from treatywatch.align.model import EngineInfo, ProvisionText
+from treatywatch.align.provisions import provisions_from_segmentation
 from treatywatch.catalogue import Article, Catalogue, Category, CrosswalkRelation
 from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.corpus import corpus_dir, corpus_documents

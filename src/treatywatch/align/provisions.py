@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from treatywatch.align.model import ProvisionText
+from treatywatch.ingest.model import Segmentation
 from treatywatch.store.models import DocumentVersionRow, ProvisionRow
 
 CONTAINER_DEPTH = 0
@@ -74,3 +75,23 @@ def provisions_for_version(session: Session, version: DocumentVersionRow) -> lis
             )
         )
     return out
+
+
+def provisions_from_segmentation(
+    segmentation: Segmentation, language: str | None
+) -> list[ProvisionText]:
+    """Top-level provisions of an in-memory segmentation, shaped like the store's."""
+    lang = (language or "en").split("-")[0]
+    return [
+        ProvisionText(
+            key=node.path,
+            label=node.label,
+            heading=node.heading,
+            text=node.full_text,
+            kind=node.kind,
+            language=lang,
+            container=node.container,
+            details=dict(node.details),
+        )
+        for node in segmentation.provisions
+    ]

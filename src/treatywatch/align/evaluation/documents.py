@@ -19,10 +19,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from treatywatch.align.model import ProvisionText
-from treatywatch.align.provisions import provisions_for_version
+from treatywatch.align.provisions import provisions_for_version, provisions_from_segmentation
 from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.corpus import CorpusDocument, corpus_dir, corpus_documents
-from treatywatch.ingest.model import Segmentation
 from treatywatch.ingest.workid import slugify
 from treatywatch.store import session_scope
 from treatywatch.store.models import DocumentRow
@@ -40,26 +39,6 @@ class GoldDocument:
     language: str
     provisions: list[ProvisionText]
     origin: str  # "store", "ingested" or "analysed"
-
-
-def provisions_from_segmentation(
-    segmentation: Segmentation, language: str | None
-) -> list[ProvisionText]:
-    """Top-level provisions of an in-memory segmentation, shaped like the store's."""
-    lang = (language or "en").split("-")[0]
-    return [
-        ProvisionText(
-            key=node.path,
-            label=node.label,
-            heading=node.heading,
-            text=node.full_text,
-            kind=node.kind,
-            language=lang,
-            container=node.container,
-            details=dict(node.details),
-        )
-        for node in segmentation.provisions
-    ]
 
 
 def _stored_ids(url: str | None) -> list[str]:
