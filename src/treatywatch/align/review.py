@@ -167,6 +167,24 @@ def _state(row: AlignmentRow) -> dict[str, Any]:
     }
 
 
+def run_record(run: AlignmentRunRow | None) -> dict[str, Any] | None:
+    """The engine run behind a provision's suggestions, as CLI and API show it."""
+    if run is None:
+        return None
+    return {
+        "id": run.id,
+        "at": run.created_at.isoformat() if run.created_at else None,
+        "engine_version": run.engine_version,
+        "methods": list(run.methods or []),
+        "warnings": list(run.warnings or []),
+    }
+
+
+def alignment_with_evidence(session: Session, row: AlignmentRow) -> dict[str, Any]:
+    """:func:`alignment_record` plus the stored evidence (votes, spans, shortlist)."""
+    return {**alignment_record(session, row), "evidence": dict(row.evidence or {})}
+
+
 def alignment_record(session: Session, row: AlignmentRow) -> dict[str, Any]:
     """One stored link as people and programs see it (with its provision ref)."""
     provision = session.get(ProvisionRow, row.provision_id)
@@ -529,17 +547,6 @@ def provision_links(ref: str, *, url: str | None = None) -> dict[str, Any]:
             "label": provision.label,
             "heading": provision.heading,
             "kind": provision.kind,
-            "last_run": {
-                "id": run.id,
-                "at": run.created_at.isoformat() if run.created_at else None,
-                "engine_version": run.engine_version,
-                "methods": list(run.methods or []),
-                "warnings": list(run.warnings or []),
-            }
-            if run
-            else None,
-            "alignments": [
-                {**alignment_record(session, row), "evidence": dict(row.evidence or {})}
-                for row in rows
-            ],
+            "last_run": run_record(run),
+            "alignments": [alignment_with_evidence(session, row) for row in rows],
         }

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from treatywatch.align.review import alignment_record, find_provision
+from treatywatch.align.review import alignment_with_evidence, find_provision, run_record
 from treatywatch.cases.service import cases_for_provision
 from treatywatch.ingest.documents import find_document, find_version, version_summary
 from treatywatch.store.models import (
@@ -256,19 +256,8 @@ def provision_detail(
         "document": version.document_id,
         "version_date": version.version_date,
         "children": [f"{base}#{path}" for path in children],
-        "last_run": {
-            "id": run.id,
-            "at": run.created_at.isoformat() if run.created_at else None,
-            "engine_version": run.engine_version,
-            "methods": list(run.methods or []),
-            "warnings": list(run.warnings or []),
-        }
-        if run
-        else None,
-        "alignments": [
-            {**alignment_record(session, row), "evidence": dict(row.evidence or {})}
-            for row in links
-        ],
+        "last_run": run_record(run),
+        "alignments": [alignment_with_evidence(session, row) for row in links],
         "cases": cases_for_provision(session, version.document_id, provision.path, role=role),
     }
 
