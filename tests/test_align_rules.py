@@ -247,6 +247,23 @@ def test_provider_confidentiality_duty_points_to_the_powers(method: RuleMethod) 
     assert {"uncc/art-30", "uncc/art-29"} <= set(found)
 
 
+def test_provider_gag_on_an_investigation_points_to_the_powers(method: RuleMethod) -> None:
+    """A gag that names no power ("the existence of an investigation") is still one."""
+    found = votes(
+        method,
+        "Provided that a service provider shall keep confidential and not disclose the "
+        "existence of any investigation under this Act when so notified by an officer.",
+        kind="general",
+    )
+    assert {"uncc/art-30", "uncc/art-29"} <= set(found)
+    unrelated = votes(
+        method,
+        "A service provider shall keep confidential the personal data of its subscribers.",
+        kind="general",
+    )
+    assert not {"uncc/art-30", "uncc/art-29"} & set(unrelated)
+
+
 def test_domestic_preservation_is_not_a_cooperation_request(method: RuleMethod) -> None:
     domestic = votes(
         method,
