@@ -35,6 +35,7 @@ from treatywatch.catalogue import Catalogue
 from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.documents import find_version
 from treatywatch.ingest.workid import ProvisionRef
+from treatywatch.reviewer import clean_reviewer
 from treatywatch.store import ensure_current, session_scope
 from treatywatch.store.models import (
     REVIEW_STATES,
@@ -46,7 +47,6 @@ from treatywatch.store.models import (
 )
 from treatywatch.suggest import close_matches
 
-MAX_REVIEWER = 100  # the reviewer column's width
 HUMAN_SCORE = 1.0
 """Score of a link a person made (add, override): it is a decision, not a guess."""
 QUEUE_ORDERS = ("uncertain", "document", "score")
@@ -98,18 +98,7 @@ def provision_ref(version: DocumentVersionRow, provision: ProvisionRow) -> str:
 
 
 def _reviewer(name: str | None) -> str:
-    cleaned = (name or "").strip()
-    if not cleaned:
-        raise ReviewError(
-            "a review needs the reviewer's name",
-            hint="pass --reviewer NAME (the name is written to the audit log)",
-        )
-    if len(cleaned) > MAX_REVIEWER:
-        raise ReviewError(
-            f"reviewer name is {len(cleaned)} characters long (at most {MAX_REVIEWER})",
-            hint="use a shorter name or initials",
-        )
-    return cleaned
+    return clean_reviewer(name, ReviewError)
 
 
 def _comment(text: str | None) -> str | None:

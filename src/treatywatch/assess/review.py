@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 from treatywatch import audit
 from treatywatch.assess.model import SEVERITIES, STATUSES
 from treatywatch.errors import TreatywatchError
+from treatywatch.reviewer import clean_reviewer
 from treatywatch.store import ensure_current, session_scope
 from treatywatch.store.models import FindingRow
-
-MAX_REVIEWER = 100
 
 
 class FindingReviewError(TreatywatchError):
@@ -30,18 +29,7 @@ class FindingReviewError(TreatywatchError):
 
 
 def _reviewer(name: str | None) -> str:
-    cleaned = (name or "").strip()
-    if not cleaned:
-        raise FindingReviewError(
-            "a review needs the reviewer's name",
-            hint="pass --reviewer NAME (the name is written to the audit log)",
-        )
-    if len(cleaned) > MAX_REVIEWER:
-        raise FindingReviewError(
-            f"reviewer name is {len(cleaned)} characters long (at most {MAX_REVIEWER})",
-            hint="use a shorter name or initials",
-        )
-    return cleaned
+    return clean_reviewer(name, FindingReviewError)
 
 
 def get_finding(session: Session, finding_id: int) -> FindingRow:
