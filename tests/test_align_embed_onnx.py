@@ -22,8 +22,7 @@ import pytest
 pytest.importorskip("onnxruntime", reason="onnxruntime is part of the embeddings extra")
 pytest.importorskip("onnx", reason="onnx is part of the embeddings extra")
 
-from tests.conftest import SHARED
-
+from conftest import SHARED
 from treatywatch.align.embed import select
 from treatywatch.align.embed.encoder import EncoderUnavailableError
 from treatywatch.align.embed.minilm import MiniLMEncoder, default_model_dir

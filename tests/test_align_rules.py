@@ -764,6 +764,131 @@ def test_reporting_on_powers_to_parliament_is_a_safeguard(method: RuleMethod) ->
     assert "uncc/art-24" in found
 
 
+def test_using_what_a_power_yields_only_for_its_purpose_is_a_safeguard(
+    method: RuleMethod,
+) -> None:
+    found = votes(
+        method,
+        "The oversight commissioner shall verify that each search warrant granted under "
+        "this Act is executed only for the purpose for which it was granted, and shall "
+        "report every quarter to the Minister.",
+        heading="Duties of the oversight commissioner",
+        kind="institutional",
+    )
+    assert top_uncc(found) == "uncc/art-24"
+    assert "purpose-limitation-of-powers" in found["uncc/art-24"].note
+    french = votes(
+        method,
+        "Les enregistrements saisis ne peuvent être utilisés à d'autres fins que la "
+        "recherche de l'infraction visée dans l'autorisation du juge.",
+        kind="procedural",
+        language="fr",
+    )
+    assert "purpose-limitation-of-powers" in french["uncc/art-24"].note
+    # Stating the purpose of a warrant sought is not a limit on its use.
+    application = votes(
+        method,
+        "The application shall state the purpose for which the warrant is to be issued "
+        "and the communications to be intercepted.",
+        kind="procedural",
+    )
+    assert "purpose-limitation-of-powers" not in getattr(application.get("uncc/art-24"), "note", "")
+    # A use limit inside a blanket retention duty conditions a regime the
+    # convention does not have.
+    retention = votes(
+        method,
+        "A provider shall retain traffic data for a period of two years and shall not use "
+        "the data so retained for any other purpose than an interception warrant names.",
+        heading="Keeping of records",
+        kind="procedural",
+    )
+    assert "purpose-limitation-of-powers" not in getattr(retention.get("uncc/art-24"), "note", "")
+
+
+def test_confidentiality_binding_investigating_officers_is_a_safeguard(
+    method: RuleMethod,
+) -> None:
+    found = votes(
+        method,
+        "An authorised officer who reveals to a third party any data that came to the "
+        "officer's knowledge in the course of an investigation, otherwise than as the law "
+        "requires, commits an offence and is liable to a fine.",
+        heading="Secrecy of information held by officers",
+    )
+    assert "officials-confidentiality" in found["uncc/art-24"].note
+    french = votes(
+        method,
+        "Tout officier de police judiciaire qui divulgue les données recueillies au cours "
+        "de l'enquête est puni d'un emprisonnement d'un an.",
+        heading="Secret professionnel",
+        language="fr",
+    )
+    assert "officials-confidentiality" in french["uncc/art-24"].note
+    # Secrecy of an agency's own staff is institutional, not a safeguard on powers.
+    staff = votes(
+        method,
+        "Members and employees of the Examplia Cyber Agency shall not disclose information "
+        "obtained in the course of their duties.",
+        heading="Secrecy",
+    )
+    assert "uncc/art-24" not in staff
+
+
+def test_failing_to_hand_over_what_an_authority_demands_is_a_production_order(
+    method: RuleMethod,
+) -> None:
+    french = votes(
+        method,
+        "Tout hébergeur qui n'aura pas déféré à la demande du juge d'obtenir communication "
+        "des éléments qu'il détient sera puni d'une amende.",
+        language="fr",
+    )
+    assert top_uncc(french) == "uncc/art-27"
+    assert "production-non-compliance" in french["uncc/art-27"].note
+    english = votes(
+        method,
+        "A person who fails to comply with a notice from the court to produce the records "
+        "in his possession commits an offence.",
+    )
+    assert "production-non-compliance" in english["uncc/art-27"].note
+    # Non-compliance with an interception order is not a production order.
+    intercept = votes(
+        method,
+        "A service provider who fails to comply with a court order to intercept "
+        "communications and to produce them commits an offence.",
+    )
+    assert "uncc/art-27" not in intercept
+    # Nor is non-compliance with a regulator's administrative direction.
+    regulator = votes(
+        method,
+        "A licensee who fails to comply with a direction of the Authority to file an annual "
+        "return commits an offence.",
+    )
+    assert "uncc/art-27" not in regulator
+
+
+def test_destroying_electronic_mail_is_data_interference(method: RuleMethod) -> None:
+    found = votes(
+        method,
+        "Any person who unlawfully destroys an electronic mail in the course of its "
+        "delivery commits an offence and is liable to imprisonment for two years.",
+        heading="Tampering with correspondence",
+    )
+    assert top_uncc(found) == "uncc/art-9"
+    spanish = votes(
+        method,
+        "El que sin autorización destruya un correo electrónico ajeno será castigado con "
+        "presidio menor.",
+        language="es",
+    )
+    assert top_uncc(spanish) == "uncc/art-9"
+    # An e-mail address is identity information, not data someone interferes with.
+    address = ProvisionText(
+        "sec-1", "1", None, "Whoever unlawfully alters another's e-mail address.", kind="offence"
+    )
+    assert "data" not in method.find_elements(address)
+
+
 def test_false_electronic_instructions_are_forgery(method: RuleMethod) -> None:
     found = votes(
         method,
