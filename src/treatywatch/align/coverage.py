@@ -22,6 +22,7 @@ showing every article as not found.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ General, prevention and final clauses are shown with ``all_articles``."""
 IMPLEMENTED_SCORE = 0.75
 TABLE_PROVISIONS = 3
 STATUSES = ("implemented", "partial", "not-found")
+COUNTING = frozenset({"accepted", "suggested"})
+"""Review states whose links count towards coverage."""
 BINDING = (ObligationStrength.MANDATORY, ObligationStrength.MIXED)
 
 
@@ -241,37 +244,45 @@ def coverage_for_versions(
     for vid, ref in refs.items():
         if vid not in aligned:
             warnings.append(f"{ref} has never been aligned: run `treatywatch align {ref}`")
+    # Only the columns coverage reads: loading whole rows would decode every
+    # link's evidence JSON, which made this the costliest part of a country page.
+    # Review status is filtered here, not in SQL: almost every link is accepted
+    # or suggested, so a status condition would tempt SQLite into scanning the
+    # whole status index instead of starting from the versions' provisions.
     rows = session.execute(
         select(
-            AlignmentRow,
+            AlignmentRow.id,
+            AlignmentRow.article_id,
+            AlignmentRow.score,
+            AlignmentRow.status,
+            # As text, decoded below only when present: most links name no paragraph.
+            AlignmentRow.evidence["paragraphs"].as_string(),
             ProvisionRow.version_id,
             ProvisionRow.path,
             ProvisionRow.label,
             ProvisionRow.heading,
-            ProvisionRow.ordinal,
         )
         .join(ProvisionRow, ProvisionRow.id == AlignmentRow.provision_id)
         .where(
             ProvisionRow.version_id.in_(list(refs)),
-            AlignmentRow.status.in_(("accepted", "suggested")),
             AlignmentRow.article_id.like(f"{INSTRUMENT}/%"),
         )
         .order_by(ProvisionRow.version_id, ProvisionRow.ordinal, AlignmentRow.id)
     )
-    for row, version_id, path, label, heading, _ordinal in rows:
+    for row in rows:
         item = by_id.get(row.article_id)
-        if item is None:
+        if item is None or row.status not in COUNTING:
             continue
-        paragraphs = (row.evidence or {}).get("paragraphs")
+        paragraphs = json.loads(row[4]) if row[4] else None
         item.provisions.append(
             Implementer(
                 alignment_id=row.id,
-                ref=f"{refs[version_id]}#{path}",
-                label=label,
-                heading=heading,
+                ref=f"{refs[row.version_id]}#{row.path}",
+                label=row.label,
+                heading=row.heading,
                 score=row.score,
                 status=row.status,
-                paragraphs=tuple(paragraphs) if paragraphs else None,
+                paragraphs=tuple(str(p) for p in paragraphs) if paragraphs else None,
             )
         )
     for item in articles:

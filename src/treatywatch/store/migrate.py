@@ -7,6 +7,7 @@ migrations behind a dialect check.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -27,7 +28,10 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@cache
 def head_revision() -> str:
+    """The newest migration (read once: Alembic compiles every script to find it, which
+    cost more than the rest of a review request together)."""
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head

@@ -155,6 +155,23 @@ class MetaRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class StoreChangeRow(Base):
+    """One write to data a page shows, named by the scope it touches.
+
+    Rows are written by database triggers (migration 0005), never by the
+    application, so every writer — the web app, the CLI, a script with raw
+    SQL — is seen. :mod:`treatywatch.store.changes` reads them to tell
+    whether a cached page is still current; see its docstring for why a
+    count, not a maximum id, is the test.
+    """
+
+    __tablename__ = "store_changes"
+    __table_args__ = (Index("ix_store_changes_scope", "scope"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(160))
+
+
 # --- provenance, jurisdictions --------------------------------------------------
 
 

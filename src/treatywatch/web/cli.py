@@ -253,7 +253,9 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     where = f"http://{shown}:{port}/" if port else f"http://{shown} on a free port (see below)"
     err_console.print(f"treatywatch serving on {where} (anonymous read {access}); Ctrl+C stops.")
-    uvicorn.run(
+    from treatywatch.web import server
+
+    config = uvicorn.Config(
         "treatywatch.web.app:create_app",
         factory=True,
         host=host,
@@ -264,6 +266,7 @@ def serve(
         log_level=log_level,
         server_header=False,
     )
+    server.run(config)
 
 
 def register(app: typer.Typer) -> None:

@@ -39,6 +39,8 @@ def _lookup(request: Request) -> Principal:
     settings = web_settings(request)
     header = request.headers.get("authorization", "")
     username = request.session.get(SESSION_USER) if "session" in request.scope else None
+    if not username and not header.lower().startswith("bearer "):
+        return ANONYMOUS  # nothing to look up: no store round trip for anonymous readers
     with session_scope(settings.database_url) as session:
         if header.lower().startswith("bearer "):
             digest = token_digest(header[7:].strip())

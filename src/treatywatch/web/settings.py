@@ -53,6 +53,8 @@ class WebSettings:
     """Mark cookies Secure; switch on behind HTTPS (TREATYWATCH_SECURE_COOKIES)."""
     max_upload_bytes: int = 25 * 1024 * 1024
     login_attempts_per_minute: int = 5
+    page_cache_bytes: int = 64 * 1024 * 1024
+    """Memory per worker for rendered pages (TREATYWATCH_PAGE_CACHE_MB; 0 turns it off)."""
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> WebSettings:
@@ -66,4 +68,5 @@ class WebSettings:
             login_attempts_per_minute=int(
                 os.environ.get("TREATYWATCH_LOGIN_ATTEMPTS_PER_MINUTE", 5)
             ),
+            page_cache_bytes=int(float(os.environ.get("TREATYWATCH_PAGE_CACHE_MB", 64)) * 2**20),
         )

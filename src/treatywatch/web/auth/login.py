@@ -53,8 +53,15 @@ def _login_page(
         "next": next_path,
         "error": error,
     }
+    # The one form an anonymous visitor posts, so it carries its own token.
     return page(
-        request, LOGIN_TEMPLATE, data, title="Log in", status_code=status_code, headers=headers
+        request,
+        LOGIN_TEMPLATE,
+        data,
+        title="Log in",
+        status_code=status_code,
+        headers=headers,
+        csrf_token=csrf_token(request),
     )
 
 

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from treatywatch.catalogue import Catalogue
 from treatywatch.catalogue.loader import article_record
+from treatywatch.store.changes import CATALOGUE, LAWS, article_scope
 from treatywatch.store.models import AlignmentRow, DocumentRow, DocumentVersionRow, ProvisionRow
 from treatywatch.web.access import allow
 from treatywatch.web.ui.links import article_url, country_url, ref_url
+from treatywatch.web.ui.pagecache import BuiltPage, cached_page
 from treatywatch.web.ui.render import DB, UiRoute, page
 
 router = APIRouter(route_class=UiRoute, tags=["ui"])
@@ -131,22 +133,27 @@ def implementers(session: Session, article_id: str) -> list[dict[str, Any]]:
 def article_page(request: Request, instrument: str, article: str, session: DB) -> Response:
     catalogue = Catalogue.load()
     found = catalogue.article(f"{instrument}/{article}")
-    record = article_record(found, catalogue)
-    record["url"] = article_url(record["id"])
-    record["counterparts"] = [
-        {**c, **_brief(str(c["id"]), catalogue)} for c in record["counterparts"]
-    ]
-    record["safeguards"] = [_brief(s, catalogue) for s in record["safeguards"]]
-    record["safeguard_of"] = [
-        _brief(str(a.id), catalogue) for a in catalogue.safeguarded_by(found.id)
-    ]
-    criteria = {c.id: c for c in catalogue.criteria}
-    record["criteria"] = [
-        {"id": c, "name": criteria[c].name if c in criteria else c} for c in record["criteria"]
-    ]
-    data = {"article": record, "implementations": implementers(session, record["id"])}
-    title = f"{found.instrument.upper()} Art. {found.number} — {found.title}"
-    return page(request, "ui/article.html.j2", data, title=title)
+
+    def build() -> BuiltPage:
+        record = article_record(found, catalogue)
+        record["url"] = article_url(record["id"])
+        record["counterparts"] = [
+            {**c, **_brief(str(c["id"]), catalogue)} for c in record["counterparts"]
+        ]
+        record["safeguards"] = [_brief(s, catalogue) for s in record["safeguards"]]
+        record["safeguard_of"] = [
+            _brief(str(a.id), catalogue) for a in catalogue.safeguarded_by(found.id)
+        ]
+        criteria = {c.id: c for c in catalogue.criteria}
+        record["criteria"] = [
+            {"id": c, "name": criteria[c].name if c in criteria else c} for c in record["criteria"]
+        ]
+        data = {"article": record, "implementations": implementers(session, record["id"])}
+        title = f"{found.instrument.upper()} Art. {found.number} — {found.title}"
+        return BuiltPage("ui/article.html.j2", data, title)
+
+    scopes = (article_scope(str(found.id)), LAWS, CATALOGUE)
+    return cached_page(request, session, scopes, build)
 
 
 allow("public", "GET", "/articles/{instrument}/{article}")

@@ -30,9 +30,17 @@ from treatywatch.report.palette import NO_DATA, score_colour
 from treatywatch.report.scorecard import build_scorecard
 from treatywatch.report.targets import countries_with_laws, country_name, latest_versions
 from treatywatch.report.worldmap import MapDatum, choropleth
-from treatywatch.store.models import AlignmentRunRow, InstrumentEventRow, StatusEventRow
+from treatywatch.store.changes import CATALOGUE, LEDGER, country_scope, version_scope
+from treatywatch.store.models import (
+    AlignmentRunRow,
+    DocumentRow,
+    DocumentVersionRow,
+    InstrumentEventRow,
+    StatusEventRow,
+)
 from treatywatch.web.access import allow
 from treatywatch.web.ui.links import article_url, country_url, ref_url, report_url, version_url
+from treatywatch.web.ui.pagecache import BuiltPage, cached_page
 from treatywatch.web.ui.render import DB, UiRoute, page
 
 router = APIRouter(route_class=UiRoute, tags=["ui"])
@@ -191,9 +199,24 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
 def country(request: Request, code: str, session: DB) -> Response:
     if len(code) > 40:
         raise TreatywatchError(f"{code[:40]!r}… is not a country code", hint="use ISO alpha-3")
-    data = profile(session, code)
-    title = f"{data['country']['name']} ({data['country']['code']})"
-    return page(request, "ui/country.html.j2", data, title=title, charts=_charts(data))
+    canonical = lookup(code).code
+
+    def build() -> BuiltPage:
+        data = profile(session, canonical)
+        title = f"{data['country']['name']} ({data['country']['code']})"
+        return BuiltPage("ui/country.html.j2", data, title, {"charts": _charts(data)})
+
+    return cached_page(request, session, country_scopes(session, canonical), build)
+
+
+def country_scopes(session: Session, code: str) -> list[str]:
+    """What a country page depends on: its laws (every version), the ledger, the catalogue."""
+    versions = session.scalars(
+        select(DocumentVersionRow.id)
+        .join(DocumentRow, DocumentRow.id == DocumentVersionRow.document_id)
+        .where(DocumentRow.jurisdiction_code == code)
+    )
+    return [country_scope(code), LEDGER, CATALOGUE, *(version_scope(v) for v in versions)]
 
 
 allow("public", "GET", "/countries/{code}")

@@ -10,6 +10,7 @@ with review buttons for analysts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -19,9 +20,9 @@ from sqlalchemy.orm import Session
 from treatywatch.align.review import alignment_record, find_provision
 from treatywatch.assess.model import SEVERITIES, STATUSES
 from treatywatch.assess.service import finding_record
-from treatywatch.assess.store import provision_keys
 from treatywatch.catalogue import Catalogue
 from treatywatch.ingest.documents import find_version, list_documents, version_summary
+from treatywatch.store.changes import CATALOGUE, LAWS, version_scope
 from treatywatch.store.models import (
     AlignmentRow,
     AlignmentRunRow,
@@ -32,6 +33,7 @@ from treatywatch.store.models import (
 from treatywatch.web.access import allow
 from treatywatch.web.ui.highlight import alignment_spans, finding_spans, segments
 from treatywatch.web.ui.links import article_url, country_url, ref_url, report_url, version_url
+from treatywatch.web.ui.pagecache import BuiltPage, cached_page
 from treatywatch.web.ui.render import DB, UiRoute, page
 
 router = APIRouter(route_class=UiRoute, tags=["ui"])
@@ -60,14 +62,24 @@ allow("public", "GET", "/documents")
 )
 def document_or_provision(request: Request, ref: str, session: DB) -> Response:
     version_ref, sep, path = ref.partition(SEPARATOR)
+    version = find_version(session, version_ref.rstrip("/"))
+    scopes = (version_scope(version.id), LAWS, CATALOGUE)
     if sep and path:
-        data = provision_page(session, version_ref, path.strip("/"))
-        heading = data["provision"]["heading"] or ""
-        label = data["provision"]["label"] or data["provision"]["path"]
-        title = f"{label} {heading}".strip() + f" — {data['version']['title']}"
-        return page(request, "ui/provision.html.j2", data, title=title)
-    data = version_page(session, version_ref.rstrip("/"))
-    return page(request, "ui/version.html.j2", data, title=data["version"]["title"])
+
+        def build_provision() -> BuiltPage:
+            data = provision_page(session, version_ref, path.strip("/"))
+            heading = data["provision"]["heading"] or ""
+            label = data["provision"]["label"] or data["provision"]["path"]
+            title = f"{label} {heading}".strip() + f" — {data['version']['title']}"
+            return BuiltPage("ui/provision.html.j2", data, title)
+
+        return cached_page(request, session, scopes, build_provision)
+
+    def build_version() -> BuiltPage:
+        data = version_page(session, version_ref.rstrip("/"))
+        return BuiltPage("ui/version.html.j2", data, data["version"]["title"])
+
+    return cached_page(request, session, scopes, build_version)
 
 
 allow("public", "GET", "/documents/{ref:path}")
@@ -147,27 +159,91 @@ def version_page(session: Session, text: str) -> dict[str, Any]:
     }
 
 
-def _subtree(session: Session, version_id: int, row: ProvisionRow) -> list[ProvisionRow]:
-    """The provision and its descendants, in document order."""
-    rows = session.scalars(
-        select(ProvisionRow)
-        .where(ProvisionRow.version_id == version_id)
+@dataclass(frozen=True)
+class _Node:
+    """The columns a provision page needs of one provision (no ORM identity)."""
+
+    id: int
+    parent_id: int | None
+    path: str
+    label: str | None
+    heading: str | None
+    text: str | None
+
+
+def _subtree(session: Session, version_id: int, row: ProvisionRow) -> list[_Node]:
+    """The provision and its descendants, in document order.
+
+    Ordinals number a law's provisions in document order, so a subtree is the
+    run of rows that starts at the provision and ends at the first row whose
+    parent is outside it; rows are streamed and reading stops there instead
+    of loading the whole law for every provision page.
+    """
+    result = session.execute(
+        select(
+            ProvisionRow.id,
+            ProvisionRow.parent_id,
+            ProvisionRow.path,
+            ProvisionRow.label,
+            ProvisionRow.heading,
+            ProvisionRow.text,
+        )
+        .where(ProvisionRow.version_id == version_id, ProvisionRow.ordinal >= row.ordinal)
         .order_by(ProvisionRow.ordinal)
-    ).all()
+        .execution_options(yield_per=32)
+    )
     keep = {row.id}
     out = []
-    for candidate in rows:
-        if candidate.id == row.id or candidate.parent_id in keep:
-            keep.add(candidate.id)
-            out.append(candidate)
-    return out
+    for candidate in result:
+        node = _Node(*candidate)
+        if node.id == row.id or node.parent_id in keep:
+            keep.add(node.id)
+            out.append(node)
+        elif out:
+            break
+    result.close()
+    return out or [_Node(row.id, row.parent_id, row.path, row.label, row.heading, row.text)]
 
 
-def _full_text(nodes: list[ProvisionRow]) -> str:
+def _neighbours(
+    session: Session, version_id: int, row: ProvisionRow
+) -> tuple[tuple[str, str | None, str | None] | None, ...]:
+    """The provisions just before and after ``row`` at its depth (same law version)."""
+    columns = (ProvisionRow.path, ProvisionRow.label, ProvisionRow.heading)
+    same_level = (ProvisionRow.version_id == version_id, ProvisionRow.depth == row.depth)
+    before = session.execute(
+        select(*columns)
+        .where(*same_level, ProvisionRow.ordinal < row.ordinal)
+        .order_by(ProvisionRow.ordinal.desc())
+        .limit(1)
+    ).first()
+    after = session.execute(
+        select(*columns)
+        .where(*same_level, ProvisionRow.ordinal > row.ordinal)
+        .order_by(ProvisionRow.ordinal)
+        .limit(1)
+    ).first()
+    return (
+        tuple(before) if before else None,  # type: ignore[return-value]
+        tuple(after) if after else None,
+    )
+
+
+def _full_text(nodes: list[_Node]) -> str:
     """Heading, newline, body: the text alignment and assessment offsets point into."""
     top = nodes[0]
     body = "\n".join(n.text for n in nodes if n.text)
     return f"{top.heading}\n{body}" if top.heading else body
+
+
+def _paths_of(session: Session, ids: set[int]) -> dict[int | None, str]:
+    """Paths of the provisions some findings point at (not the whole law's)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ProvisionRow.id, ProvisionRow.path).where(ProvisionRow.id.in_(sorted(ids)))
+    )
+    return {pid: path for pid, path in rows}
 
 
 def provision_page(session: Session, version_text: str, path: str) -> dict[str, Any]:
@@ -202,31 +278,27 @@ def provision_page(session: Session, version_text: str, path: str) -> dict[str, 
         alignments.append(record)
         if link.status in ("accepted", "suggested"):
             spans += alignment_spans(full, evidence, link.article_id)
-    keys = provision_keys(session, version)
-    findings = []
-    for finding in session.scalars(
-        select(FindingRow).where(FindingRow.version_id == version.id).order_by(FindingRow.id)
-    ):
-        cited = any(
+    cited_findings = [
+        finding
+        for finding in session.scalars(
+            select(FindingRow).where(FindingRow.version_id == version.id).order_by(FindingRow.id)
+        )
+        if finding.provision_id == row.id
+        or any(
             isinstance(e, dict) and e.get("provision") == row.path for e in finding.evidence or []
         )
-        if finding.provision_id != row.id and not cited:
-            continue
+    ]
+    keys = _paths_of(session, {f.provision_id for f in cited_findings if f.provision_id})
+    findings = []
+    for finding in cited_findings:
         findings.append(finding_record(finding, f"{version.document_id}@{date}", keys))
         if finding.review_status != "rejected":
             spans += finding_spans(full, row.path, finding.evidence, finding.criterion_id)
-    siblings = session.execute(
-        select(ProvisionRow.path, ProvisionRow.label, ProvisionRow.heading)
-        .where(ProvisionRow.version_id == version.id, ProvisionRow.depth == row.depth)
-        .order_by(ProvisionRow.ordinal)
-    ).all()
-    paths = [s[0] for s in siblings]
-    at = paths.index(row.path) if row.path in paths else -1
 
-    def neighbour(i: int) -> dict[str, Any] | None:
-        if at < 0 or not 0 <= i < len(siblings):
+    def neighbour(found: tuple[str, str | None, str | None] | None) -> dict[str, Any] | None:
+        if found is None:
             return None
-        p, label, heading = siblings[i]
+        p, label, heading = found
         return {
             "path": p,
             "label": label,
@@ -234,6 +306,7 @@ def provision_page(session: Session, version_text: str, path: str) -> dict[str, 
             "url": ref_url(f"{version.document_id}@{date}#{p}"),
         }
 
+    before, after = _neighbours(session, version.id, row)
     parent = session.get(ProvisionRow, row.parent_id) if row.parent_id else None
     status = _version_status(session, version)
     return {
@@ -275,8 +348,8 @@ def provision_page(session: Session, version_text: str, path: str) -> dict[str, 
         }
         if parent is not None and parent.depth > 0
         else None,
-        "previous": neighbour(at - 1),
-        "next": neighbour(at + 1),
+        "previous": neighbour(before),
+        "next": neighbour(after),
         "highlighted": [s.record() for s in segments(full, spans)],
         "alignments": alignments,
         "findings": findings,

@@ -6,11 +6,13 @@ a published report and a link in the UI are the same URL.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from treatywatch.report.links import provision_url
 
 
+@lru_cache(maxsize=1_024)
 def article_url(article_id: str) -> str:
     """``uncc/art-28`` → ``/articles/uncc/art-28``."""
     return "/articles/" + quote(article_id, safe="/-")
@@ -25,8 +27,12 @@ def version_url(document_id: str, version_date: str | None = None) -> str:
     return "/documents/" + quote(ref, safe="/@-._")
 
 
+@lru_cache(maxsize=65_536)
 def ref_url(ref: str) -> str:
-    """``DOC@DATE#path`` (the domain's provision reference) → the provision page."""
+    """``DOC@DATE#path`` (the domain's provision reference) → the provision page.
+
+    Memoised: a country page links hundreds of provisions, and percent-encoding
+    each one again on every build was a tenth of the page's cost."""
     version, _, path = ref.partition("#")
     document_id, _, date = version.partition("@")
     if not path:

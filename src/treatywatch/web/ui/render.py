@@ -94,12 +94,19 @@ def can_review(request: Request) -> bool:
 
 
 def context(request: Request, **values: Any) -> dict[str, Any]:
-    """What every template may use: the caller, the CSRF token, the current path."""
+    """What every template may use: the caller, the CSRF token, the current path.
+
+    Anonymous pages get no CSRF token: they have no forms that change
+    anything (the login form brings its own), and a token would make every
+    visitor's copy of a public page different and start a session for
+    people who only read.
+    """
+    caller = who(request)
     return {
         "request": request,
-        "who": who(request),
+        "who": caller,
         "can_review": can_review(request),
-        "csrf_token": csrf_for(request),
+        "csrf_token": csrf_for(request) if caller.authenticated else "",
         "path": request.url.path,
         **values,
     }
