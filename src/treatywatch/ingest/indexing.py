@@ -24,6 +24,7 @@ from treatywatch.store.models import DocumentRow, DocumentVersionRow, ProvisionR
 ENTITY_TYPE = "provision"
 MAX_ENTITY_ID = 300  # the PostgreSQL column width
 MAX_BODY_CHARS = 20_000
+_COLUMNS = ("entity_type", "entity_id", "scope", "title", "keywords", "body")
 
 
 def delete_document_entries(session: Session, document_id: str) -> None:
@@ -112,11 +113,22 @@ def _insert_entries(
                 "body": "\n".join(bodies[row.id])[:MAX_BODY_CHARS],
             }
         )
-    if entries:
+    if not entries:
+        return 0
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # plain text columns: the driver takes the tuples as they are, without
+        # SQLAlchemy's per-row parameter handling (a big law has hundreds of entries)
+        connection.exec_driver_sql(
+            f"INSERT INTO search_index ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+            [tuple(entry[column] for column in _COLUMNS) for entry in entries],
+        )
+    else:
         session.execute(
             text(
-                "INSERT INTO search_index (entity_type, entity_id, scope, title, keywords, body) "
-                "VALUES (:entity_type, :entity_id, :scope, :title, :keywords, :body)"
+                f"INSERT INTO search_index ({', '.join(_COLUMNS)}) "
+                f"VALUES ({', '.join(':' + column for column in _COLUMNS)})"
             ),
             entries,
         )

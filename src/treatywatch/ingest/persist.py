@@ -21,9 +21,10 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from treatywatch.ingest.model import Container, ProvisionNode, Segmentation
@@ -219,22 +220,41 @@ def write_provisions(session: Session, version_id: int, segmentation: Segmentati
 
 
 def insert_provisions(
-    session: Session, version_id: int, segmentation: Segmentation
+    session: Session, version_id: int, segmentation: Segmentation, *, unique: bool = False
 ) -> tuple[int, list[dict[str, Any]] | None]:
     """Insert the tree's rows for one version; return their count and the rows as
     stored (with ``id`` and ``parent_id``, in document order), so the search index
     can be built without reading them back. The rows are ``None`` when two nodes
     share a stored path and only a read-back can tell their ids apart.
 
-    Three statements whatever the size of the law: one multi-row INSERT of
-    every node, one SELECT of the ids the store gave them, and one batched
-    UPDATE linking each node to its parent. (``INSERT ... RETURNING`` per
-    tree level would need ordered RETURNING, which SQLite only offers a
-    row at a time.)
+    On SQLite the ids are chosen up front (the store gives a new row the
+    largest id plus one, and the transaction that wrote the version row
+    holds the write lock, so they are the ids it would have given), and one
+    INSERT stores every row with its parent. (Called outside such a
+    transaction, a concurrent writer can only make the INSERT fail on its
+    primary key, never store a wrong link.) Elsewhere three statements do, whatever the size of
+    the law: one multi-row INSERT of every node, one SELECT of the ids the
+    store gave them, and one batched UPDATE linking each node to its parent.
+    (``INSERT ... RETURNING`` per tree level would need ordered RETURNING,
+    which SQLite only offers a row at a time.)
+
+    ``unique`` says the caller has run :func:`make_paths_unique` already.
     """
-    warnings = make_paths_unique(segmentation)
-    segmentation.warnings.extend(warnings)
-    entries: list[tuple[dict[str, Any], str | None, str]] = []  # row, parent path, path
+    if not unique:
+        segmentation.warnings.extend(make_paths_unique(segmentation))
+    entries = _entries(version_id, segmentation)
+    connection = session.connection()  # Core: no ORM bookkeeping for rows we never reload
+    if connection.dialect.name == "sqlite":
+        return len(entries), _insert_with_ids(connection, entries)
+    return _insert_then_link(connection, version_id, entries)
+
+
+# (row, parent path, path as the segmenter gave it), in document order
+_Entry = tuple[dict[str, Any], str | None, str]
+
+
+def _entries(version_id: int, segmentation: Segmentation) -> list[_Entry]:
+    entries: list[_Entry] = []
     for ordinal, item in enumerate(document_order(segmentation)):
         if isinstance(item, Container):
             row: dict[str, Any] = {
@@ -260,7 +280,7 @@ def insert_provisions(
                 "container": node.container,
                 "kind": node.kind,
                 "text": clean_text(node.text),
-                "details": _json_safe(node.details),
+                "details": node.details,  # made JSON-safe by whichever insert stores it
             }
             parent_path = item.container_path if item.depth == 1 else item.parent_path
         original_path = str(row["path"])
@@ -274,9 +294,63 @@ def insert_provisions(
             heading=clean_text(row["heading"]) or None,
         )
         entries.append((row, parent_path, original_path))
+    return entries
+
+
+def _insert_with_ids(connection: Connection, entries: list[_Entry]) -> list[dict[str, Any]]:
+    """SQLite: the rows with their ids and parents in one executemany at the driver.
+
+    Handing the driver plain lists skips SQLAlchemy's per-row parameter
+    handling (the rows are known to be complete); each value still goes
+    through its column type's processor, so the stored values are the ones
+    the Core INSERT stores. A node's details are encoded as they are, not
+    through :func:`_json_safe`'s copy: every enrichment writes plain JSON
+    (string keys; strings, numbers, lists, dicts), for which the two give
+    the same text, and details the encoder refuses still go through the copy.
+    """
     table = PROVISIONS
-    connection = session.connection()  # Core: no ORM bookkeeping for rows we never reload
-    connection.execute(insert(table), [row for row, _parent, _path in entries])
+    last = connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar()
+    id_of = {path: (last or 0) + 1 + index for index, (_row, _parent, path) in enumerate(entries)}
+    rows: list[dict[str, Any]] = []
+    for row, parent, path in entries:
+        row["id"] = id_of[path]
+        row["parent_id"] = id_of[parent] if parent and parent in id_of else None
+        rows.append(row)
+    if not rows:
+        return rows
+    columns = [column for column in table.columns if column.name in rows[0]]
+    names = [column.name for column in columns]
+    dialect = connection.dialect
+    processors = [
+        (position, process)
+        for position, column in enumerate(columns)
+        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    take = itemgetter(*names)
+    values = []
+    for row in rows:
+        value = list(take(row))
+        for position, process in processors:
+            try:
+                value[position] = process(value[position])
+            except (TypeError, ValueError):  # details the JSON encoder refuses
+                value[position] = process(_json_safe(value[position]))
+        values.append(tuple(value))
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        values,
+    )
+    return rows
+
+
+def _insert_then_link(
+    connection: Connection, version_id: int, entries: list[_Entry]
+) -> tuple[int, list[dict[str, Any]] | None]:
+    table = PROVISIONS
+    connection.execute(
+        insert(table),
+        [{**row, "details": _json_safe(row["details"])} for row, _parent, _path in entries],
+    )
     stored = connection.execute(
         select(table.c.path, table.c.id).where(table.c.version_id == version_id)
     ).all()

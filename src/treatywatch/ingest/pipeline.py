@@ -23,18 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from treatywatch import __version__, audit
 from treatywatch.errors import TreatywatchError
+from treatywatch.ingest import rows
 from treatywatch.ingest.enrich import detect_language, enrich
 from treatywatch.ingest.indexing import index_document, index_stored_rows
 from treatywatch.ingest.model import IngestError, ReadResult, Segmentation
 from treatywatch.ingest.persist import (
     container_records,
     insert_provisions,
+    make_paths_unique,
     provision_records,
     read_segmentation,
 )
@@ -44,7 +45,11 @@ from treatywatch.ingest.segment import from_units, segment
 from treatywatch.ingest.workid import WorkId, derive_work_id
 from treatywatch.ledger.jurisdictions import ensure_jurisdiction, lookup
 from treatywatch.store import session_scope
-from treatywatch.store.models import DocumentRow, DocumentVersionRow, ProvenanceRow
+from treatywatch.store.models import Base, DocumentRow, DocumentVersionRow, ProvenanceRow
+
+DOCUMENTS = Base.metadata.tables["documents"]
+PROVENANCE = Base.metadata.tables["provenance"]
+VERSIONS = Base.metadata.tables["document_versions"]
 
 PRODUCED_BY = f"treatywatch ingest {__version__}"
 _CHUNK = 1 << 20
@@ -154,8 +159,10 @@ def analyse(
     sha256, size = file_sha256(path, limit)
     read = read_file(path, max_bytes=limit, format=format)
     detected = language
-    if detected is None and read.text.strip():
-        detected = detect_language(read.text)
+    if detected is None:
+        text = read.text
+        if text.strip():
+            detected = detect_language(text)
     if read.units:
         segmentation = from_units(read.units, language=detected)
     else:
@@ -255,25 +262,26 @@ def ingest(request: IngestRequest, *, url: str | None = None) -> IngestResult:
 
 def _already_stored(url: str | None, document_id: str, sha256: str) -> IngestResult | None:
     with session_scope(url) as session:
-        version = session.scalar(
-            select(DocumentVersionRow).where(
-                DocumentVersionRow.document_id == document_id,
-                DocumentVersionRow.sha256 == sha256,
-            )
-        )
-        return _unchanged(session, version) if version is not None else None
+        found = session.execute(
+            rows.VERSION_WITH_HASH, {"document": document_id, "sha256": sha256}
+        ).scalar()
+        return _unchanged_version(session, found)
 
 
 def _stored_by_hash(url: str | None, country: str, sha256: str) -> IngestResult | None:
     """Without an explicit id, the same bytes under the same country are the same law."""
     with session_scope(url) as session:
-        version = session.scalar(
-            select(DocumentVersionRow)
-            .join(DocumentRow)
-            .where(DocumentRow.jurisdiction_code == country, DocumentVersionRow.sha256 == sha256)
-            .order_by(DocumentVersionRow.id)
-        )
-        return _unchanged(session, version) if version is not None else None
+        found = session.execute(
+            rows.VERSION_IN_COUNTRY_WITH_HASH, {"country": country, "sha256": sha256}
+        ).scalar()
+        return _unchanged_version(session, found)
+
+
+def _unchanged_version(session: Session, version_id: int | None) -> IngestResult | None:
+    if version_id is None:
+        return None
+    version = session.get(DocumentVersionRow, version_id)
+    return _unchanged(session, version) if version is not None else None
 
 
 def _unchanged(session: Session, version: DocumentVersionRow) -> IngestResult:
@@ -302,37 +310,47 @@ def _store(
     title: str,
     date: dt.date,
 ) -> IngestResult:
+    """Write the version. A new document, its provenance and version rows are plain
+    SQL inserts (see ``ingest.rows``); a document already stored is loaded with the
+    ORM, as its versions must be checked."""
     document_id = str(work)
-    ensure_jurisdiction(session, work.country)
-    document = session.get(DocumentRow, document_id)
+    country = work.country.upper()
+    if session.execute(rows.JURISDICTION_EXISTS, {"code": country}).first() is None:
+        ensure_jurisdiction(session, work.country)
+    exists = session.execute(rows.DOCUMENT_EXISTS, {"document": document_id}).first()
+    document = session.get(DocumentRow, document_id) if exists is not None else None
     warnings = list(analysis.warnings)
-    created = document is None
     if document is None:
-        document = DocumentRow(
-            id=document_id,
-            jurisdiction_code=work.country.upper(),
-            title=title,
-            doc_type=work.doctype,
-            language=analysis.language,
+        rows.insert_row(
+            session,
+            DOCUMENTS,
+            {
+                "id": document_id,
+                "jurisdiction_code": country,
+                "title": title,
+                "doc_type": work.doctype,
+                "language": analysis.language,
+                "created_at": rows.now(),
+            },
         )
-        session.add(document)
-        session.flush()
         audit.record(
             session,
             actor=request.actor,
             action="create",
             entity_type="document",
             entity_id=document_id,
-            after={"title": title, "country": document.jurisdiction_code},
+            after={"title": title, "country": country},
         )
-    elif request.title and request.title.strip() != document.title:
-        warnings.append(
-            f"document {document_id} keeps its stored title {document.title!r}; "
-            f"the new --title was not applied"
-        )
+        stored_title = title
+    else:
+        stored_title, country = document.title, document.jurisdiction_code
+        if request.title and request.title.strip() != document.title:
+            warnings.append(
+                f"document {document_id} keeps its stored title {document.title!r}; "
+                f"the new --title was not applied"
+            )
     is_latest = True
-    # a document created just now has no versions: skip loading the empty list
-    for existing in () if created else document.versions:
+    for existing in document.versions if document is not None else ():
         if existing.version_date > date:
             is_latest = False
         if existing.sha256 == analysis.sha256:
@@ -345,41 +363,50 @@ def _store(
                 hint="a new text of a law is a new version: give its date with --date "
                 "(e.g. --date 2025-01-31), or a different --id if it is another law",
             )
-    provenance = ProvenanceRow(
-        source_url=request.source_url,
-        source_file=str(request.path),
-        sha256=analysis.sha256,
-        retrieved=request.retrieved or dt.date.today().isoformat(),
-        produced_by=PRODUCED_BY,
-        note=request.note,
+    provenance_id = rows.insert_row(
+        session,
+        PROVENANCE,
+        {
+            "source_url": request.source_url,
+            "source_file": str(request.path),
+            "sha256": analysis.sha256,
+            "retrieved": request.retrieved or dt.date.today().isoformat(),
+            "produced_by": PRODUCED_BY,
+            "note": request.note,
+            "created_at": rows.now(),
+        },
     )
-    session.add(provenance)
-    session.flush()
-    version = DocumentVersionRow(
-        document_id=document_id,
-        version_date=date,
-        language=analysis.language,
-        sha256=analysis.sha256,
-        source_format=analysis.read.source_format,
-        provenance_id=provenance.id,
-        details={},
-    )
-    session.add(version)
-    session.flush()
-    count, stored_rows = insert_provisions(session, version.id, analysis.segmentation)
+    # Paths are made unique before the version row is written, so its details
+    # hold every warning from the start (no UPDATE of the row afterwards).
+    analysis.segmentation.warnings.extend(make_paths_unique(analysis.segmentation))
     warnings.extend(w for w in analysis.segmentation.warnings if w not in warnings)
-    version.details = {
-        "warnings": warnings,
-        "size": analysis.size,
-        "source_title": analysis.read.title,
-        "reader": _json_safe_metadata(analysis.read.metadata),
-    }
-    if document.language is None:
-        document.language = analysis.language
-    session.expire(document, ["versions"])
+    version_id = rows.insert_row(
+        session,
+        VERSIONS,
+        {
+            "document_id": document_id,
+            "version_date": date,
+            "language": analysis.language,
+            "sha256": analysis.sha256,
+            "source_format": analysis.read.source_format,
+            "provenance_id": provenance_id,
+            "details": {
+                "warnings": warnings,
+                "size": analysis.size,
+                "source_title": analysis.read.title,
+                "reader": _json_safe_metadata(analysis.read.metadata),
+            },
+            "created_at": rows.now(),
+        },
+    )
+    count, stored_rows = insert_provisions(session, version_id, analysis.segmentation, unique=True)
+    if document is not None:
+        if document.language is None:
+            document.language = analysis.language
+        session.expire(document, ["versions"])
     if is_latest and stored_rows is not None:
         # the rows just written, as written: no need to read them back
-        index_stored_rows(session, document_id, document.title, date, stored_rows)
+        index_stored_rows(session, document_id, stored_title, date, stored_rows)
     else:
         index_document(session, document_id)
     audit.record(
@@ -401,8 +428,8 @@ def _store(
     return IngestResult(
         status="stored",
         document_id=document_id,
-        title=document.title,
-        country=document.jurisdiction_code,
+        title=stored_title,
+        country=country,
         version_date=date,
         language=analysis.language,
         sha256=analysis.sha256,

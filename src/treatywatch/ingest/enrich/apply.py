@@ -6,9 +6,10 @@ import re
 from functools import cache
 from typing import Any
 
+from treatywatch.ingest.alternation import literal_alternation
 from treatywatch.ingest.enrich.classify import classify
 from treatywatch.ingest.enrich.definitions import add_defined_terms
-from treatywatch.ingest.enrich.penalties import extract_penalty, lower_same_length
+from treatywatch.ingest.enrich.penalties import FlatText, first_words, flat_text, penalty_in
 from treatywatch.ingest.enrich.references import add_references
 from treatywatch.ingest.model import Container, ProvisionNode, Segmentation
 from treatywatch.ingest.segment.vocab import all_languages, load_cues
@@ -17,11 +18,17 @@ _PENAL_KINDS = frozenset({"offence", "penalty", "general", "procedural", "preven
 
 
 @cache
-def _penalty_cue(key: str) -> re.Pattern[str]:
-    """Matched on lower-cased text (no IGNORECASE: that makes long alternations slow)."""
+def _penalty_cue(key: str) -> tuple[re.Pattern[str], frozenset[str]]:
+    """The cue pattern, matched on lower-cased text (no IGNORECASE: that makes long
+    alternations slow), and the telling word of each cue: a text without any of
+    them cannot match, and most provisions are ruled out by that set test alone."""
     cues = [c.strip().lower() for c in all_languages(load_cues("penalties").get(key))]
-    alternation = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation})(?!\w)")
+    return re.compile(rf"\b(?:{literal_alternation(cues)})(?!\w)"), first_words(cues)
+
+
+def _find_cue(key: str, text: FlatText) -> re.Match[str] | None:
+    pattern, triggers = _penalty_cue(key)
+    return pattern.search(text.low) if text.may_hold(triggers) else None
 
 
 def enrich(segmentation: Segmentation, language: str | None = None) -> None:
@@ -33,15 +40,18 @@ def enrich(segmentation: Segmentation, language: str | None = None) -> None:
     """
     del language
     containers = {c.path: c for c in segmentation.containers}
-    for node in segmentation.provisions:
-        node.kind = classify(node, _container_context(node, containers))
+    # each provision's whole text, joined once for the classifier and the penalties
+    full_texts = [node.full_text for node in segmentation.provisions]
+    for node, full_text in zip(segmentation.provisions, full_texts, strict=True):
+        node.kind = classify(node, _container_context(node, containers), full_text=full_text)
+        reason = f"part of {node.path}"
         for child, depth in node.walk():
             if depth > 1:
                 child.kind = node.kind
-                child.details["kind_reason"] = f"part of {node.path}"
+                child.details["kind_reason"] = reason
     add_defined_terms(segmentation)
     add_references(segmentation)
-    _add_penalties(segmentation)
+    _add_penalties(segmentation, full_texts)
 
 
 def _container_context(node: ProvisionNode, containers: dict[str, Container]) -> str | None:
@@ -57,15 +67,16 @@ def _container_context(node: ProvisionNode, containers: dict[str, Container]) ->
     return node.container
 
 
-def _add_penalties(segmentation: Segmentation) -> None:
+def _add_penalties(segmentation: Segmentation, full_texts: list[str]) -> None:
     by_path = {node.path: node for node in segmentation.provisions}
     previous: ProvisionNode | None = None
-    for node in segmentation.provisions:
+    for node, full_text in zip(segmentation.provisions, full_texts, strict=True):
         if node.kind == "definition":
             continue
-        penalty = extract_penalty(node.full_text)
+        text = flat_text(full_text)
+        penalty = penalty_in(text)
         if (penalty is None or penalty["max_prison_years"] is None) and node.kind in _PENAL_KINDS:
-            inherited = _inherited_penalty(node, by_path, previous)
+            inherited = _inherited_penalty(node, text, by_path, previous)
             if inherited is not None:
                 penalty = inherited
         if penalty is not None:
@@ -77,17 +88,19 @@ def _add_penalties(segmentation: Segmentation) -> None:
 
 
 def _inherited_penalty(
-    node: ProvisionNode, by_path: dict[str, ProvisionNode], previous: ProvisionNode | None
+    node: ProvisionNode,
+    flat: FlatText,
+    by_path: dict[str, ProvisionNode],
+    previous: ProvisionNode | None,
 ) -> dict[str, Any] | None:
     """ "Sera puni des mêmes peines": the cited provision's penalty, or the previous one's."""
-    text = " ".join(node.full_text.split())
-    low = lower_same_length(text)
-    cue = _penalty_cue("same_penalty_cues").search(low)
+    cue = _find_cue("same_penalty_cues", flat)
     may_use_previous = cue is not None
     if cue is None:
-        cue = _penalty_cue("cited_penalty_cues").search(low)
+        cue = _find_cue("cited_penalty_cues", flat)
     if cue is None:
         return None
+    text = flat.flat
     source: ProvisionNode | None = None
     for descendant, _depth in node.walk():
         for ref in descendant.details.get("refs", []):

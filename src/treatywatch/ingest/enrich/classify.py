@@ -124,15 +124,20 @@ def _body_scores(tokens: list[str]) -> dict[str, tuple[int, str]]:
     return scores
 
 
-def classify(node: ProvisionNode, heading_context: str | None = None) -> str:
-    """The node's kind (one of ``model.KINDS``); the rule that fired goes to ``details``."""
-    kind, reason = _decide(node, heading_context)
+def classify(
+    node: ProvisionNode, heading_context: str | None = None, *, full_text: str | None = None
+) -> str:
+    """The node's kind (one of ``model.KINDS``); the rule that fired goes to ``details``.
+
+    ``full_text`` is ``node.full_text`` when the caller has it already.
+    """
+    full = node.full_text if full_text is None else full_text
+    kind, reason = _decide(node, heading_context, full.strip())
     node.details["kind_reason"] = reason
     return kind
 
 
-def _decide(node: ProvisionNode, heading_context: str | None) -> tuple[str, str]:
-    full = node.full_text.strip()
+def _decide(node: ProvisionNode, heading_context: str | None, full: str) -> tuple[str, str]:
     if (not full and not node.heading) or (full and patterns().repealed.match(full)):
         return "other", "repealed: the text only says the provision is gone"
     heading = tokenize(node.heading or "")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from treatywatch.ingest.alternation import literal_alternation
 from treatywatch.ingest.segment.numbering import fold
 from treatywatch.ingest.segment.vocab import all_languages, load_cues, words
 
@@ -29,6 +30,11 @@ _MAX_CLAUSES = 200
 _DIGITS = r"(?:\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?)"
 _SENTENCE_END = re.compile(r"[.;](?:\s+[A-ZÀ-Ý«\"“(]|\s*$)|;")
 _FOOTNOTE = re.compile(r"\d\s?\[")
+_TRAILING_PAREN_NUMBER = re.compile(r"\(\s?([\d.,\s]+?)\s?\)\s*$")
+_NUMBER_WORD_BREAK = re.compile(r"[\s\-,]+")
+_GROUPED_DIGITS = re.compile(r"(\d{1,3})((?:[.,\s]\d{3})+)(?:([.,])(\d{1,2}))?")
+_DIGIT_GROUPING = re.compile(r"[.,\s]")
+_BEFORE_PRISON_WORD = re.compile(r"\s*(?:['’]s?|of|de|d['’])?\s*")  # "five years' imprisonment"
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class Term:
 
 
 def _alternation(items: list[str]) -> str:
-    return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+    return literal_alternation(items)
 
 
 def _lower_alternation(value: object) -> str:
@@ -132,7 +138,7 @@ def grammar() -> _Grammar:
             scale_index[fold(name)] = position
     degree_words = _alternation([str(k) for k in (cues.get("degree_words") or {})])
     period_words = _alternation([str(k) for k in (cues.get("period_words") or {})])
-    scale_names = _alternation([n for s in scales for n in words(s.get("names"))])
+    scale_names = _alternation([n.lower() for s in scales for n in words(s.get("names"))])
     currencies = {str(k).lower(): str(v) for k, v in (cues.get("currencies") or {}).items()}
     return _Grammar(
         prison=re.compile(rf"(?:{_lower_alternation(cues.get('prison_words'))})(?!\w)"),
@@ -144,7 +150,7 @@ def grammar() -> _Grammar:
         ),
         amount=re.compile(rf"(?:(?P<sym>us\$|s\$|\$|€|£|php|kshs?\.?)\s?)?(?P<n>{number})(?!\w)"),
         scale=re.compile(
-            rf"(?P<name>{scale_names.lower()})"
+            rf"(?P<name>{scale_names})"
             rf"(?:\s+en\s+sus?\s+grados?\s+(?P<d1>{degree_words})(?:\s+(?:a|al)\s+(?P<d2>{degree_words}))?"
             rf"|\s+in\s+its\s+(?P<period>{period_words})\s+periods?)?"
         ),
@@ -161,19 +167,20 @@ def grammar() -> _Grammar:
         scale_index=scale_index,
         currencies=currencies,
         triggers={
-            "prison": _first_words(all_languages(cues.get("prison_words"))),
-            "life": _first_words(all_languages(cues.get("life_phrases"))),
-            "fine": _first_words(all_languages(cues.get("fine_words"))),
-            "scale": _first_words([n for scale in scales for n in words(scale.get("names"))]),
+            "prison": first_words(all_languages(cues.get("prison_words"))),
+            "life": first_words(all_languages(cues.get("life_phrases"))),
+            "fine": first_words(all_languages(cues.get("fine_words"))),
+            "scale": first_words([n for scale in scales for n in words(scale.get("names"))]),
         },
     )
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
+_ASCII_NON_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _first_words(phrases: list[str]) -> frozenset[str]:
+def first_words(phrases: list[str]) -> frozenset[str]:
     """One telling word per phrase (its longest), for a cheap "could this text match?" test.
 
     A text holding a phrase holds all its words, so testing the longest one
@@ -188,9 +195,50 @@ def _first_words(phrases: list[str]) -> frozenset[str]:
     return frozenset(firsts)
 
 
+@dataclass(frozen=True)
+class FlatText:
+    """A provision's text on one line, lower-cased with the same offsets, and its words.
+
+    Built once per provision and shared by every penalty rule (the clause
+    patterns here and the "same penalties" cues in ``enrich.apply``), so the
+    text is flattened and split into words once rather than by each rule.
+    """
+
+    flat: str
+    low: str
+    words: set[str]
+    every: bool  # CJK text has no spaces between words: no word test can rule a pattern out
+
+    def may_hold(self, triggers: frozenset[str]) -> bool:
+        """Whether a phrase whose telling word (``first_words``) is in ``triggers`` can occur."""
+        return self.every or not self.words.isdisjoint(triggers)
+
+
+def flat_text(text: str) -> FlatText:
+    flat = " ".join(text.split())
+    low = lower_same_length(flat)
+    every = not low.isascii() and bool(_CJK.search(low))
+    return FlatText(flat, low, _words_in(low), every)
+
+
+def _words_in(low: str) -> set[str]:
+    """``set(_WORDS.findall(low))``, from whitespace-separated chunks: a chunk of letters
+    only is one word as it stands, so the regex (and a string per match) is only
+    needed for the few chunks with digits or punctuation in them. In ASCII text,
+    turning every non-letter into a space (one C-level pass) leaves only words."""
+    if low.isascii():
+        return set(low.translate(_ASCII_NON_LETTERS).split())
+    words = set(low.split())
+    odd = [chunk for chunk in words if not chunk.isalpha()]
+    if odd:
+        words.difference_update(odd)
+        words.update(_WORDS.findall(" ".join(odd)))
+    return words
+
+
 def parse_number(text: str) -> float | None:
     """ "five million" → 5e6, "two hundred thousand" → 2e5, "1.000.000" → 1e6, "six (6)" → 6."""
-    paren = re.search(r"\(\s?([\d.,\s]+?)\s?\)\s*$", text)
+    paren = _TRAILING_PAREN_NUMBER.search(text)
     if paren:
         value = _parse_digits(paren.group(1))
         if value is not None:
@@ -203,7 +251,7 @@ def parse_number(text: str) -> float | None:
     total = 0.0
     current = 0.0
     seen = False
-    for token in re.split(r"[\s\-,]+", text.lower()):
+    for token in _NUMBER_WORD_BREAK.split(text.lower()):
         if not token:
             continue
         value = numbers.get(token)
@@ -222,9 +270,9 @@ def parse_number(text: str) -> float | None:
 
 def _parse_digits(text: str) -> float | None:
     text = text.strip().replace("\u00a0", " ")
-    grouped = re.fullmatch(r"(\d{1,3})((?:[.,\s]\d{3})+)(?:([.,])(\d{1,2}))?", text)
+    grouped = _GROUPED_DIGITS.fullmatch(text)
     if grouped:
-        whole = grouped.group(1) + re.sub(r"[.,\s]", "", grouped.group(2))
+        whole = grouped.group(1) + _DIGIT_GROUPING.sub("", grouped.group(2))
         decimals = grouped.group(4)
         return float(f"{whole}.{decimals}") if decimals else float(whole)
     try:
@@ -370,7 +418,7 @@ def _read_before(window: str, offset: int) -> Term | None:
     for candidate in g.range_.finditer(window):
         if _bounded(window, candidate.start()):
             ranged = candidate
-    if ranged and re.fullmatch(r"\s*(?:['’]s?|of|de|d['’])?\s*", window[ranged.end() :]):
+    if ranged and _BEFORE_PRISON_WORD.fullmatch(window[ranged.end() :]):
         unit = g.unit_years.get(ranged.group("unit").lower(), 1.0)
         low, high = parse_number(ranged.group("a")), parse_number(ranged.group("b"))
         if low is not None and high is not None:
@@ -384,7 +432,7 @@ def _read_before(window: str, offset: int) -> Term | None:
     for candidate in g.duration.finditer(window):
         if _bounded(window, candidate.start()):
             last = candidate
-    if last and re.fullmatch(r"\s*(?:['’]s?|of|de|d['’])?\s*", window[last.end() :]):
+    if last and _BEFORE_PRISON_WORD.fullmatch(window[last.end() :]):
         value = _duration_years(last)
         if value is not None:
             if _role(window[: last.start()][-30:]) == "min":  # "d'au moins quatre ans d'…"
@@ -480,9 +528,10 @@ def extract_fine(text: str, low: str | None = None) -> dict[str, Any] | None:
 
 @cache
 def _currency_pattern() -> re.Pattern[str]:
-    names = sorted(grammar().currencies, key=len, reverse=True)
-    parts = [re.escape(n) if not n[-1:].isalpha() else rf"{re.escape(n)}(?!\w)" for n in names]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})|[$€£]")
+    names = literal_alternation(
+        grammar().currencies, lambda name: r"(?!\w)" if name[-1:].isalpha() else ""
+    )
+    return re.compile(rf"(?<!\w)(?:{names})|[$€£]")
 
 
 def _currency(window: str, keyword: str) -> str | None:
@@ -498,16 +547,18 @@ def _currency(window: str, keyword: str) -> str | None:
 
 def extract_penalty(text: str) -> dict[str, Any] | None:
     """``{"max_prison_years", "min_prison_years", "fine", "text"}`` or None when no penalty."""
-    flat = " ".join(text.split())
-    low = lower_same_length(flat)
-    # Most provisions name no penalty: one pass over their words decides which
-    # of the (slower) clause patterns are worth running at all.
-    present = set(_WORDS.findall(low))
+    return penalty_in(flat_text(text))
+
+
+def penalty_in(text: FlatText) -> dict[str, Any] | None:
+    """:func:`extract_penalty` for a text already flattened by :func:`flat_text`."""
+    flat, low = text.flat, text.low
+    # Most provisions name no penalty: the words of the text decide which of
+    # the (slower) clause patterns are worth running at all.
     triggers = grammar().triggers
-    every = bool(_CJK.search(low))  # no spaces between words: test them all
 
     def wanted(kind: str) -> bool:
-        return every or not present.isdisjoint(triggers[kind])
+        return text.may_hold(triggers[kind])
 
     terms: list[Term] = []
     if wanted("life"):

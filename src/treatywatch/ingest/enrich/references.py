@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from treatywatch.ingest.alternation import literal_alternation
 from treatywatch.ingest.model import ProvisionNode, Segmentation
 from treatywatch.ingest.segment.numbering import label_key, slug
 from treatywatch.ingest.segment.vocab import load_cues, words
@@ -29,9 +30,12 @@ _LABEL = (
     r"(?:\s?(?:bis|ter|quater|quinquies|sexies)(?!\w))?(?:\s?[°º])?"
 )
 _SUBPART = r"(?:\s?\(\s?[0-9A-Za-z]{1,5}\s?\))"
+_DIGIT = re.compile(r"\d")
+_PARENTHESISED = re.compile(r"\(\s?[0-9A-Za-z]{1,5}\s?\)")
+_SPACED_NUMBER = re.compile(r"\s(\d{1,3}[a-z]?)")
 
 
-def _alternation(items: list[str]) -> str:
+def _any_case_alternation(items: list[str]) -> str:
     parts = []
     for item in sorted(set(items), key=len, reverse=True):
         escaped = re.escape(item.rstrip("."))
@@ -41,6 +45,13 @@ def _alternation(items: list[str]) -> str:
             escaped += r"(?!\w)"
         parts.append(escaped)
     return "|".join(parts)
+
+
+def _alternation(items: list[str]) -> str:
+    """``_any_case_alternation`` as a trie, for the patterns matched on lower-cased text
+    (they scan every node's text; see ``ingest.alternation``)."""
+    literals = [item.rstrip(".") + "." if item.endswith(".") else item for item in items]
+    return literal_alternation(literals, lambda lit: r"(?!\w)" if lit[-1:].isalpha() else "")
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ def grammar() -> _Grammar:
         rf"(?P<kw>{_alternation(relative_words)})\s?"
         rf"(?P<label>\(\s?[0-9a-z]{{1,5}}\s?\)|\d{{1,3}}[a-z]?)(?P<sub>{_SUBPART}{{0,3}})"
     )
-    german_any_case = rf"(?:\s(?:{_alternation(sub_words)})\s?\d{{1,3}}[a-z]?)"
+    german_any_case = rf"(?:\s(?:{_any_case_alternation(sub_words)})\s?\d{{1,3}}[a-z]?)"
     item = re.compile(
         rf"(?P<label>{_LABEL})(?P<sub>{_SUBPART}{{0,4}})(?P<german>{german_any_case}{{0,3}})",
         re.IGNORECASE,
@@ -90,7 +101,7 @@ def grammar() -> _Grammar:
     range_joiner = re.compile(
         rf"^\s?(?:{_alternation([w.lower() for w in words(cues.get('range_joiners'))])})\s?$"
     )
-    internal = _alternation(words(cues.get("internal_after")))
+    internal = _any_case_alternation(words(cues.get("internal_after")))
     external_plain = [p for p in words(cues.get("external_after")) if "[A-Z" not in p]
     external_cased = [p for p in words(cues.get("external_after")) if "[A-Z" in p]
     return _Grammar(
@@ -145,8 +156,8 @@ def _descend(node: ProvisionNode, labels: list[str]) -> ProvisionNode:
 
 
 def _sub_labels(text: str) -> list[str]:
-    labels = [m.strip("() ") for m in re.findall(r"\(\s?[0-9A-Za-z]{1,5}\s?\)", text)]
-    labels += re.findall(r"\s(\d{1,3}[a-z]?)", text)  # "Abs. 2 Nr. 3" → 2, 3
+    labels = [m.strip("() ") for m in _PARENTHESISED.findall(text)]
+    labels += _SPACED_NUMBER.findall(text)  # "Abs. 2 Nr. 3" → 2, 3
     return labels
 
 
@@ -182,9 +193,11 @@ def find_references(
     if not text:
         return []
     g = grammar()
-    low = text.lower() if len(text.lower()) == len(text) else text
+    lowered = text.lower()
+    low = lowered if len(lowered) == len(text) else text
     refs: list[Ref] = []
-    for match in g.absolute.finditer(low):
+    # a provision number is digits: a text without any cites no provision by number
+    for match in g.absolute.finditer(low) if _DIGIT.search(low) else ():
         if not _starts_word(low, match.start()):
             continue
         external = _is_external(text[match.end() : match.end() + 60]) or _is_external_before(

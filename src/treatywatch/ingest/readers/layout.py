@@ -51,6 +51,21 @@ class PageLine:
     pos: float | None = None
 
 
+# Every match of PAGE_NUMBER ends with one of these (or a decimal digit); the
+# dotted and dotless i match "i" under IGNORECASE. Testing the last character
+# first spares the regex on nearly every line of text.
+_PAGE_NUMBER_ENDS = frozenset("-–—~]ivxlcdmIVXLCDMİı")
+
+
+def is_page_number(text: str) -> bool:
+    """``PAGE_NUMBER.match(text.strip())``, ruling most lines out by their last character."""
+    text = text.strip()
+    last = text[-1:]
+    if not last or not (last.isdecimal() or last in _PAGE_NUMBER_ENDS):
+        return False
+    return bool(PAGE_NUMBER.match(text))
+
+
 def in_edge_band(pos: float | None) -> bool:
     return pos is not None and (pos <= EDGE_BAND or pos >= 1 - EDGE_BAND)
 
@@ -63,11 +78,13 @@ def find_furniture(pages: Sequence[Sequence[PageLine]]) -> set[tuple[int, int]]:
     """(page index, line index) of every running header/footer and page-number line."""
     drop: set[tuple[int, int]] = set()
     by_key: dict[str, list[tuple[float, int, int]]] = defaultdict(list)
+    low, high = EDGE_BAND, 1 - EDGE_BAND
     for p, lines in enumerate(pages):
         for i, line in enumerate(lines):
-            if not in_edge_band(line.pos) or len(line.text) > MAX_FURNITURE_CHARS:
+            pos = line.pos  # in_edge_band, inline: this runs for every line of the text
+            if pos is None or low < pos < high or len(line.text) > MAX_FURNITURE_CHARS:
                 continue
-            if PAGE_NUMBER.match(line.text.strip()):
+            if is_page_number(line.text):
                 drop.add((p, i))
                 continue
             key = furniture_key(line.text)
@@ -116,12 +133,20 @@ def _running(
     return {(p, i) for p, i, text, offs in per_hit if text in same or offs & paged}
 
 
+def dropped_by_page(drop: set[tuple[int, int]], n_pages: int) -> list[set[int]]:
+    """``find_furniture``'s result as the line indexes to drop on each page."""
+    by_page: list[set[int]] = [set() for _ in range(n_pages)]
+    for p, i in drop:
+        by_page[p].add(i)
+    return by_page
+
+
 def strip_furniture(pages: Sequence[Sequence[PageLine]]) -> tuple[list[list[str]], int]:
     """Page texts without furniture, and how many lines were removed."""
     drop = find_furniture(pages)
     kept = [
-        [line.text for i, line in enumerate(lines) if (p, i) not in drop]
-        for p, lines in enumerate(pages)
+        [line.text for i, line in enumerate(lines) if i not in gone]
+        for lines, gone in zip(pages, dropped_by_page(drop, len(pages)), strict=True)
     ]
     return kept, len(drop)
 
@@ -151,7 +176,14 @@ def join_hyphenation(lines: list[Line]) -> tuple[list[Line], int]:
     """
     if not any(line.text.endswith(_BREAK_MARKS) for line in lines):
         return lines, 0
-    vocabulary = {w.casefold() for line in lines for w in _WORD.findall(line.text) if "-" in w}
+    # only a line with a hyphen can hold a hyphenated word: the others need no regex
+    vocabulary = {
+        w.casefold()
+        for line in lines
+        if "-" in line.text
+        for w in _WORD.findall(line.text)
+        if "-" in w
+    }
     out: list[Line] = []
     joined = 0
     pending: Line | None = None

@@ -4,15 +4,19 @@ PDFium is a C library that is fast and fuzzed hard; we ask it for each
 page's text in one call and for the position of only a few lines per page
 (the first and last lines in drawing order, where producers put headers and
 footers, plus anything shaped like a page number). Asking for every line's
-position would double the cost for no gain.
+position would double the cost for no gain. PDFium reads in a helper thread
+while the reading thread cleans the pages already read (see ``_extract``).
 """
 
 from __future__ import annotations
 
 import ctypes
+import queue
 import re
 import shutil
 import threading
+from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +26,11 @@ import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 from treatywatch.ingest.model import IngestError, Line, ReadResult
 from treatywatch.ingest.readers.files import check_file, read_head
 from treatywatch.ingest.readers.layout import (
-    PAGE_NUMBER,
     PageLine,
+    dropped_by_page,
+    find_furniture,
+    is_page_number,
     join_hyphenation,
-    strip_furniture,
 )
 from treatywatch.ingest.readers.rtl import has_rtl, looks_reversed, reorder_line
 from treatywatch.ingest.readers.textnorm import clean_line, fold_presentation_forms
@@ -60,14 +65,12 @@ def read(path: Path, *, max_bytes: int) -> ReadResult:
     with _PDFIUM_LOCK:
         document = _open(path)
         try:
-            pages, meta, unreadable = _extract(path, document)
-            if sum(len(line.text) for page in pages for line in page) < MIN_CHARS_PER_PAGE * max(
-                len(pages), 1
-            ):
-                _reject_if_scanned(path, document, pages)
+            pages, built, meta, unreadable, counts = _extract(path, document)
+            if counts.chars < MIN_CHARS_PER_PAGE * max(len(pages), 1):
+                _reject_if_scanned(path, document, len(pages), counts.stripped)
         finally:
             document.close()
-    return _assemble(path, pages, meta, unreadable)
+    return _assemble(path, pages, meta, unreadable, built)
 
 
 def _open(path: Path) -> Any:
@@ -93,21 +96,58 @@ def _open(path: Path) -> Any:
         ) from None
 
 
-def _extract(path: Path, document: Any) -> tuple[list[list[PageLine]], dict[str, Any], list[int]]:
-    pages: list[list[PageLine]] = []
-    unreadable: list[int] = []
+@dataclass
+class _Counts:
+    """Characters of the text as PDFium gave it, before clean-up (the scan test)."""
+
+    chars: int = 0
+    stripped: int = 0  # without the blanks at each line's ends
+
+
+def _extract(
+    path: Path, document: Any
+) -> tuple[list[list[PageLine]], list[list[Line | None]], dict[str, Any], list[int], _Counts]:
+    """Every page's lines, cleaned and as ``Line`` records; the metadata; the
+    unreadable pages; the counts.
+
+    PDFium runs in a helper thread, page after page, while this thread
+    cleans the lines of the pages already out and makes their records:
+    PDFium releases the GIL inside its calls, so that work takes no time of
+    its own. Only the helper touches the document until it has finished
+    (PDFium is not thread-safe).
+    """
     try:
         n_pages = len(document)
     except pdfium.PdfiumError:
         raise IngestError(
             str(path), "PDF is corrupt (cannot count its pages)", hint=CORRUPT_HINT
         ) from None
-    for index in range(n_pages):
-        try:
-            pages.append(_page_lines(document, index))
-        except pdfium.PdfiumError:
-            unreadable.append(index + 1)
-            pages.append([])
+    pages: list[list[PageLine]] = []
+    built: list[list[Line | None]] = []
+    unreadable: list[int] = []
+    counts = _Counts()
+    pending: queue.SimpleQueue[list[PageLine] | BaseException | None] = queue.SimpleQueue()
+    stop = threading.Event()
+    helper = threading.Thread(
+        target=_read_pages, args=(document, n_pages, pending, stop), name="pdfium", daemon=True
+    )
+    helper.start()
+    try:
+        for index in range(n_pages):
+            lines = pending.get()
+            if isinstance(lines, BaseException):
+                raise lines
+            if lines is None:
+                unreadable.append(index + 1)
+                pages.append([])
+                built.append([])
+                continue
+            _clean(lines, counts)
+            pages.append(lines)
+            built.append([Line(line.text, page=index + 1) if line.text else None for line in lines])
+    finally:
+        stop.set()
+        helper.join()
     meta: dict[str, Any] = {"pages": n_pages}
     try:
         info = document.get_metadata_dict(skip_empty=True)
@@ -116,7 +156,45 @@ def _extract(path: Path, document: Any) -> tuple[list[list[PageLine]], dict[str,
     for key in ("Title", "Author", "Subject", "Producer", "CreationDate"):
         if info.get(key):
             meta[key.lower()] = clean_line(str(info[key]))
-    return pages, meta, unreadable
+    return pages, built, meta, unreadable, counts
+
+
+def _read_pages(
+    document: Any,
+    n_pages: int,
+    out: queue.SimpleQueue[list[PageLine] | BaseException | None],
+    stop: threading.Event,
+) -> None:
+    """The helper thread: each page's lines in order, None for a page PDFium cannot read.
+
+    Any other failure is handed to the reading thread, which raises it (and
+    would otherwise wait for the page forever).
+    """
+    try:
+        for index in range(n_pages):
+            if stop.is_set():
+                return
+            try:
+                out.put(_page_lines(document, index))
+            except pdfium.PdfiumError:
+                out.put(None)
+    except BaseException as exc:
+        out.put(exc)
+
+
+def _clean(lines: list[PageLine], counts: _Counts) -> None:
+    """Lines as stored (NFC, single spaces, no controls), counting the raw text first."""
+    for line in lines:
+        raw = line.text
+        counts.chars += len(raw)
+        counts.stripped += len(raw.strip())
+        # A soft hyphen (or PDFium's \x02) ending a line is a word broken there.
+        text = raw.rstrip()
+        if text.endswith(_SOFT_HYPHEN_MARKS):
+            text = _SOFT_HYPHEN_END.sub("-", text)
+        if not text.isascii():
+            text = fold_presentation_forms(text)
+        line.text = clean_line(text)
 
 
 def _page_lines(document: Any, index: int) -> list[PageLine]:
@@ -129,14 +207,10 @@ def _page_lines(document: Any, index: int) -> list[PageLine]:
             raw = textpage.get_text_range()
             texts = raw.split(_LINE_BREAK)
             lines = [PageLine(text) for text in texts]
-            offsets = []
-            offset = 0
-            for text in texts:
-                offsets.append(offset)
-                offset += _utf16_len(text) + len(_LINE_BREAK)
+            offsets = _utf16_offsets(raw, texts)
             n = len(lines)
             wanted = set(range(min(EDGE_LINES, n))) | set(range(max(0, n - EDGE_LINES), n))
-            wanted |= {i for i, line in enumerate(lines) if PAGE_NUMBER.match(line.text.strip())}
+            wanted |= {i for i, line in enumerate(lines) if is_page_number(line.text)}
             box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
             for i in wanted:
                 text = lines[i].text
@@ -173,11 +247,25 @@ def _page_lines(document: Any, index: int) -> list[PageLine]:
 def _utf16_len(text: str) -> int:
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _reject_if_scanned(path: Path, document: Any, pages: list[list[PageLine]]) -> None:
-    n_chars = sum(len(line.text.strip()) for page in pages for line in page)
+def _utf16_offsets(raw: str, texts: list[str]) -> list[int]:
+    """Where each line starts in PDFium's UTF-16 text of the page.
+
+    A page without characters beyond the BMP (nearly every page) counts in
+    UTF-16 units as it counts in characters, so the offsets are running sums
+    of the line lengths, summed in C.
+    """
+    step = len(_LINE_BREAK)
+    if raw.isascii() or len(raw.encode("utf-16-le", "surrogatepass")) == 2 * len(raw):
+        lengths = (len(text) + step for text in texts)
+    else:
+        lengths = (_utf16_len(text) + step for text in texts)
+    return list(accumulate(lengths, initial=0))[: len(texts)]
+
+
+def _reject_if_scanned(path: Path, document: Any, n_pages: int, n_chars: int) -> None:
     has_images = False
     for index in range(min(len(document), 50)):
         try:
@@ -196,13 +284,13 @@ def _reject_if_scanned(path: Path, document: Any, pages: list[list[PageLine]]) -
         what = "scanned page images" if has_images else "no text"
         raise IngestError(
             str(path),
-            f"PDF has no text layer ({len(pages)} page(s) with {what}); it is probably scanned",
+            f"PDF has no text layer ({n_pages} page(s) with {what}); it is probably scanned",
             hint=OCR_HINT + _ocr_installed(),
         )
     if has_images:
         raise IngestError(
             str(path),
-            f"PDF has no text layer: {len(pages)} page(s) of images with only {n_chars} "
+            f"PDF has no text layer: {n_pages} page(s) of images with only {n_chars} "
             "characters of text; it is probably scanned",
             hint=OCR_HINT + _ocr_installed(),
         )
@@ -213,30 +301,42 @@ def _ocr_installed() -> str:
 
 
 def _assemble(
-    path: Path, pages: list[list[PageLine]], meta: dict[str, Any], unreadable: list[int]
+    path: Path,
+    pages: list[list[PageLine]],
+    meta: dict[str, Any],
+    unreadable: list[int],
+    built: list[list[Line | None]],
 ) -> ReadResult:
+    """The read result from the cleaned pages; ``built`` holds each page's lines as
+    ``Line`` records already (None for an empty line), made while PDFium read on."""
     warnings: list[str] = []
-    for page in pages:
-        for line in page:
-            # A soft hyphen (or PDFium's \x02) ending a line is a word broken there.
-            text = line.text.rstrip()
-            if text.endswith(_SOFT_HYPHEN_MARKS):
-                text = _SOFT_HYPHEN_END.sub("-", text)
-            if not text.isascii():
-                text = fold_presentation_forms(text)
-            line.text = clean_line(text)
-    kept, removed = strip_furniture(pages)
-    if removed:
-        meta["furniture_lines_removed"] = removed
-    if any(has_rtl(text) for page in kept for text in page[:200]):
+    drop = find_furniture(pages)
+    if drop:
+        meta["furniture_lines_removed"] = len(drop)
+    gone = dropped_by_page(drop, len(pages))
+    kept = [
+        [line.text for i, line in enumerate(page) if i not in out]
+        for page, out in zip(pages, gone, strict=True)
+    ]
+    lines = [
+        line
+        for page, out in zip(built, gone, strict=True)
+        for i, line in enumerate(page)
+        if line is not None and i not in out
+    ]
+    # ASCII text holds no right-to-left letter: only the other lines need the test
+    if any(not text.isascii() and has_rtl(text) for page in kept for text in page[:200]):
         flat = [text for page in kept for text in page if has_rtl(text)]
         if looks_reversed(flat):
             kept = [[reorder_line(text) for text in page] for page in kept]
             warnings.append("right-to-left text came out in reversed order; it was reordered")
             meta["rtl_reordered"] = True
-    lines = [
-        Line(text, page=number) for number, page in enumerate(kept, 1) for text in page if text
-    ]
+            lines = [
+                Line(text, page=number)
+                for number, page in enumerate(kept, 1)
+                for text in page
+                if text
+            ]
     lines, joined = join_hyphenation(lines)
     if joined:
         meta["hyphenations_joined"] = joined

@@ -10,6 +10,7 @@ shape of the text alone, so they work for laws the project has never seen.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from treatywatch.ingest.segment.numbering import fold
 from treatywatch.ingest.segment.outline import read_marker
@@ -101,8 +102,10 @@ def split_heading(rest: str) -> tuple[str | None, str]:
     if explicit and _word_count(explicit.group("title")) <= 30:
         return clean_title(explicit.group("title")), explicit.group("body").strip()
     if not _TERMINAL_END.search(text[-8:]):
+        if len(text) > 400:
+            return None, text  # a paragraph, not a title (and no need to split it into words)
         words = _WORD.findall(text)
-        if len(text) <= 400 and not (len(words) > 3 and fold(words[-1]) in _OPEN_ENDINGS):
+        if not (len(words) > 3 and fold(words[-1]) in _OPEN_ENDINGS):
             return clean_title(text), ""
         return None, text
     first = _FIRST_SENTENCE.match(text)
@@ -117,8 +120,15 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def _first_words(text: str, limit: int) -> list[str]:
+    """The words of ``text``, or only the first ``limit + 1`` when it has more: the
+    callers reject a text of more than ``limit`` words, so counting on past that
+    (in a long paragraph) would be wasted."""
+    return [match.group() for match in islice(_WORD.finditer(text), limit + 1)]
+
+
 def _is_heading_phrase(text: str, *, limit: int) -> bool:
-    words = _WORD.findall(text)
+    words = _first_words(text, limit)
     if not words or len(words) > limit or "," in text:
         return False
     if fold(words[-1]) in _ABBREVIATIONS or len(words[-1]) == 1:
@@ -136,10 +146,10 @@ def is_title_line(text: str, hint: str | None) -> bool:
     first = text[:1]
     if not first or first.islower() or (first.isdigit() and not hint):
         return False
-    if text.rstrip()[-1:] in ":;,":
+    if text.rstrip()[-1:] in ":;," or len(text) > 200:
         return False
     words = _WORD.findall(text)
-    if not words or len(words) > (MAX_TITLE_WORDS if hint else 15) or len(text) > 200:
+    if not words or len(words) > (MAX_TITLE_WORDS if hint else 15):
         return False
     if hint and (hint.startswith("heading") or hint == "bold"):
         return True
@@ -155,7 +165,7 @@ def is_marginal_note(text: str) -> bool:
         return False
     if stripped.isupper():
         return False  # capitals are a part or chapter name, not a margin note
-    words = _WORD.findall(stripped)
+    words = _first_words(stripped, 8)
     if not words or len(words) > 8:
         return False
     return not any(fold(w) in sentence_verbs() for w in words)

@@ -26,6 +26,9 @@ _MD_LIST_INDENT = re.compile(r"^(?:>\s?)+")
 _HTML_TAG_LINE = re.compile(r"^<[!/?a-zA-Z][^<>]{0,500}>$")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u3000]+")
 _TRAILING_DASH = re.compile(r"\s+[-–—]\s*$")
+_DIGIT_RUN = re.compile(r"\d+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_HYPHENATED_END = re.compile(r"([^\W\d_]+)[-\u00ad\u2010]$")
 _TERMINAL = ".;:!?…—–。；：！？"
 # Words a sentence cannot end with; conjunctions are left out because
 # "…; or" legitimately precedes the next item "(c)".
@@ -122,7 +125,7 @@ def clean_lines(lines: Sequence[Line]) -> list[Para]:
     pats = patterns()
     for index, line in enumerate(lines):
         text = line.text
-        if "  " in text or "\t" in text or not text.isascii():
+        if "  " in text or "\t" in text or (not text.isascii() and _has_wide_space(text)):
             text = _SPACES.sub(" ", text)
         text = text.strip()
         if not text or index in furniture:
@@ -154,6 +157,12 @@ def clean_lines(lines: Sequence[Line]) -> list[Para]:
     return out
 
 
+def _has_wide_space(text: str) -> bool:
+    """Whether ``_SPACES`` has a space beyond ASCII to replace (a few C-level scans
+    cost less than the regex, which accented text would otherwise always take)."""
+    return "\u00a0" in text or "\u2007" in text or "\u202f" in text or "\u3000" in text
+
+
 def _repeated_furniture(lines: Sequence[Line]) -> set[int]:
     """Indexes of running headers/footers a reader left: same text at the edge of most pages."""
     pages: dict[int, list[int]] = {}
@@ -170,7 +179,7 @@ def _repeated_furniture(lines: Sequence[Line]) -> set[int]:
             text = lines[index].text.strip().lower()
             # "Page 3 of 9" and "Page 4 of 9" are one header; "Article 12" and
             # "Article 13" at the top of two pages are not.
-            key = text if starts_block(text) else re.sub(r"\d+", "#", text)
+            key = text if starts_block(text) else _DIGIT_RUN.sub("#", text)
             edge_lines.append((index, key))
             if key not in seen:
                 edges[key] += 1
@@ -300,9 +309,9 @@ def starts_block(text: str) -> bool:
 def join_text(head: str, tail: str) -> str:
     """Join a wrapped line, undoing end-of-line hyphenation ("Daten-\\nverarbeitung")."""
     if head[-1:] in _HYPHENS and len(head) >= 2 and head[-2].isalpha() and tail[:1].islower():
-        first_word = re.match(r"[^\W\d_]+", tail)
+        first_word = _LETTER_RUN.match(tail)
         word = first_word.group(0).lower() if first_word else ""
-        fragment = re.search(r"([^\W\d_]+)[-\u00ad\u2010]$", head)
+        fragment = _HYPHENATED_END.search(head)
         if word in _KEEP_HYPHEN_BEFORE or (fragment and len(fragment.group(1)) <= 2):
             return f"{head} {tail}" if word in _KEEP_HYPHEN_BEFORE else head + tail
         return head[:-1] + tail

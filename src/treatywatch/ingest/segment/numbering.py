@@ -83,6 +83,9 @@ _COMBINING = re.compile(
 _SLUG_DROP = re.compile(r"[^0-9a-z.\-]+")
 _CODE_PREFIX = re.compile(r"^[LRDA]\.?\s*(?=\d)")
 _STRAY_DOT = re.compile(r"\.(?!\d)|(?<!\d)\.")
+_COMPONENT_BREAK = re.compile(r"\s*[-–.]\s*(?=\d)")
+_NUMBERED = re.compile(r"^(\d+)\s*([A-Za-z]{0,3})\s*([a-zA-Z]*)")
+_ORDINAL_ENDING = re.compile(r"(?<=\d)\s*(?:er|re|ere)\b")
 
 
 def translate_digits(text: str) -> str:
@@ -205,7 +208,7 @@ def label_key(label: str) -> Key | None:
     text = _CODE_PREFIX.sub("", translate_digits(label.strip()))
     if not text:
         return None
-    parts = re.split(r"\s*[-–.]\s*(?=\d)", text)
+    parts = _COMPONENT_BREAK.split(text)
     key: list[Component] = []
     for part in parts:
         component = _component(part)
@@ -216,7 +219,7 @@ def label_key(label: str) -> Key | None:
 
 
 def _component(part: str) -> Component | None:
-    match = re.match(r"^(\d+)\s*([A-Za-z]{0,3})\s*([a-zA-Z]*)", part)
+    match = _NUMBERED.match(part)
     if match:
         number = int(match.group(1))
         letters = match.group(2).lower()
@@ -263,7 +266,7 @@ def slug(label: str) -> str:
     if value is not None and " " not in text:
         return str(value)
     folded = fold(text)
-    folded = re.sub(r"(?<=\d)\s*(?:er|re|ere)\b", "", folded)
+    folded = _ORDINAL_ENDING.sub("", folded)
     parts = folded.split()
     if len(parts) > 1 and not any(c.isdigit() for c in parts[0]):
         first = word_to_int(parts[0])

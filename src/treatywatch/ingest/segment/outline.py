@@ -43,6 +43,9 @@ _REFERENCE_CONTINUATIONS = frozenset(
     ("of", "to", "and", "or", "de", "du", "des", "et", "ou", "y", "del", "und", "oder", "bis")
 )
 _TERMINAL = ".;:!?…—–,"
+_NUMBER_TOKEN = re.compile(r"^(\d+)([A-Za-z]?)$")
+_NOT_LABEL = re.compile(r"[^\w\-]")
+_NOT_WORD = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def read_marker(text: str) -> tuple[list[Reading], str] | None:
 
 def _number_readings(style: str, token: str) -> list[Reading]:
     digits = translate_digits(token)
-    match = re.match(r"^(\d+)([A-Za-z]?)$", digits)
+    match = _NUMBER_TOKEN.match(digits)
     if not match:
         return []
     rank = ord(match.group(2).lower()) - ord("a") + 1 if match.group(2) else 0
@@ -321,22 +324,25 @@ def name_units(node: ProvisionNode, depth: int = 1) -> None:
 def child_segment(node: ProvisionNode, unlabeled_index: int) -> str:
     """The path segment of a child: its label, its defined term, or "p<n>"."""
     if node.label:
-        cleaned = re.sub(r"[^\w\-]", "", node.label)
+        cleaned = _NOT_LABEL.sub("", node.label)
         if cleaned:
             return cleaned
     term = node.details.get("term")
     if isinstance(term, str) and term:
-        slugged = re.sub(r"[^\w]+", "-", fold(term)).strip("-")[:40]
+        slugged = _NOT_WORD.sub("-", fold(term)).strip("-")[:40]
         if slugged:
             return f"def-{slugged}"
     return f"p{unlabeled_index}"
 
 
-_INLINE_MARKER = re.compile(
-    r"\s(?=(?:\(\s?(?:[0-9]{1,3}[A-Za-z]{0,2}|[a-z]{1,5}|[A-Z]{1,3})\s?\)"
+# A space before an item marker, or before a quoted term (a definition, if
+# ``definition_term`` agrees). One pattern for both: the engine tries every
+# space of a paragraph once, not once per pattern.
+_INLINE_BREAK = re.compile(
+    r"\s(?=(?P<marker>(?:\(\s?(?:[0-9]{1,3}[A-Za-z]{0,2}|[a-z]{1,5}|[A-Z]{1,3})\s?\)"
     r"|[0-9]{1,3}[.)](?![0-9])|[a-z]\))\s+\S)"
+    r"|[\"“«„]\w[^\"”»“]{0,80}[\"”»]\s)"
 )
-_INLINE_DEFINITION = re.compile(r"\s(?=[\"“«„]\w[^\"”»“]{0,80}[\"”»]\s)")
 _BOUNDARY_END = re.compile(
     r"(?:[.;:—–]|\s-|[;,]\s(?:or|and|ou|et|y|o|oder|und|или|и))\s*$", re.IGNORECASE
 )
@@ -365,25 +371,27 @@ def split_inline(text: str) -> list[str]:
     ):
         return [text]
     cuts: list[int] = []
-    for pattern in (_INLINE_MARKER, _INLINE_DEFINITION):
-        for match in pattern.finditer(text):
-            position = match.start()
-            if position < 2:
-                continue
-            window = text[max(0, position - 12) : position]
-            if not _BOUNDARY_END.search(window) or _ABBREVIATION_END.search(window):
-                continue
-            before = text[:position]
-            if before.count("(") > before.count(")"):
-                continue  # inside parentheses: "(§ 202a Abs. 2) ermöglichen"
-            if pattern is _INLINE_DEFINITION and definition_term(text[position + 1 :]) is None:
-                continue
-            cuts.append(position)
+    counted = opened = closed = 0  # parentheses in text[:counted]
+    for match in _INLINE_BREAK.finditer(text):
+        position = match.start()
+        if position < 2:
+            continue
+        window = text[max(0, position - 12) : position]
+        if not _BOUNDARY_END.search(window) or _ABBREVIATION_END.search(window):
+            continue
+        opened += text.count("(", counted, position)
+        closed += text.count(")", counted, position)
+        counted = position
+        if opened > closed:
+            continue  # inside parentheses: "(§ 202a Abs. 2) ermöglichen"
+        if match.group("marker") is None and definition_term(text[position + 1 :]) is None:
+            continue
+        cuts.append(position)
     if not cuts:
         return [text]
     pieces: list[str] = []
     start = 0
-    for cut in sorted(set(cuts)):
+    for cut in cuts:
         piece = text[start:cut].strip()
         if piece:
             pieces.append(piece)

@@ -232,6 +232,8 @@ def _candidates(paras: list[Para]) -> dict[str, list[Candidate]]:
                 if candidate:
                     out.setdefault("number", []).append(candidate)
             continue
+        if not pats.heading_keyword.match(text):
+            continue  # starts with no keyword: none of the patterns below can match
         for family, pattern in pats.provision.items():
             match = pattern.match(text)
             if match:
