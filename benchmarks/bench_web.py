@@ -373,7 +373,7 @@ def serve(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
@@ -384,6 +384,7 @@ def serve(
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
+        _wait_until_ready(base, workers, deadline)
         yield base, process
     finally:
         process.terminate()
@@ -392,6 +393,21 @@ def serve(
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def _wait_until_ready(base: str, workers: int, deadline: float) -> None:
+    """Wait for every worker to build its start-up pages, as a load balancer would
+    (``/health/ready`` answers 503 until then). Each probe opens a new connection,
+    so the kernel hands probes to all workers; ten ready answers in a row per
+    worker is taken as all of them ready."""
+    streak = 0
+    while streak < 10 * workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError("bench server workers did not become ready")
+        ready = httpx.get(base + "/health/ready", timeout=5).status_code == 200
+        streak = streak + 1 if ready else 0
+        if not ready:
+            time.sleep(0.2)
 
 
 def _rss_mb(pid: int) -> float:

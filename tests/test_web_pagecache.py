@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import gc
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from treatywatch.store import session_scope
 from treatywatch.store.models import AlignmentRow
-from treatywatch.web.ui.pagecache import BuiltPage, PageCache, _Entry
+from treatywatch.web.ui.pagecache import BuiltPage, KeptPage, PageCache
+from treatywatch.web.ui.refresh import PageRefresher
 from web_api_store import LAW, TOKENS, Store, api_app, build_store, client
 
 API = "/api/v1"
@@ -155,7 +157,7 @@ def test_the_cache_stays_within_its_byte_bound() -> None:
     cache = PageCache(max_bytes=10_000)
     for n in range(20):
         key = f"page-{n}"
-        entry = _Entry.of("t", BuiltPage("ui/x.html.j2", {}, "x"))
+        entry = KeptPage.of("t", BuiltPage("ui/x.html.j2", {}, "x"))
         cache.put(key, entry)
         cache.add_body(key, entry, "html", b"x" * 1_000)
     assert cache._bytes <= 10_000
@@ -173,3 +175,96 @@ def test_workers_load_long_lived_data_at_start_and_hide_it_from_the_gc(store: St
             assert gc.get_freeze_count() > 10_000  # (a few frozen objects may since be freed)
     finally:
         gc.unfreeze()
+
+
+def _hits_and_misses(app: object) -> tuple[int, int]:
+    cache = app.state.page_cache  # type: ignore[attr-defined]
+    return cache.hits, cache.misses
+
+
+def test_the_refresher_builds_country_and_article_pages_before_anyone_asks(
+    store: Store,
+) -> None:
+    app = api_app(store.url)
+    refresher = PageRefresher(app, interval=3600)  # driven by hand: no timing in the test
+    assert refresher.prefetch() >= 2  # at least the sample country and one article
+    anonymous = TestClient(app)
+    before = _hits_and_misses(app)
+    assert anonymous.get(f"/countries/{LAW.country}").status_code == 200
+    assert anonymous.get("/articles/uncc/art-7").status_code == 200
+    hits, misses = _hits_and_misses(app)
+    assert (hits - before[0], misses - before[1]) == (2, 0)
+    assert TestClient(app).get("/health/ready").status_code == 200  # no refresher: ready
+
+
+def test_the_refresher_rebuilds_a_changed_page_so_the_next_reader_gets_it_ready(
+    store: Store,
+) -> None:
+    app = api_app(store.url)
+    refresher = PageRefresher(app, interval=3600)
+    anonymous = TestClient(app)
+    link = _first_suggested(store)
+    url = _provision_url(str(link["provision"]))
+    for _ in range(2):  # read twice: pages read only once are left to be rebuilt on demand
+        assert anonymous.get(url + "?format=json").status_code == 200
+        assert anonymous.get(url).status_code == 200
+    assert refresher.cycle() == 0  # nothing changed yet
+    with session_scope(store.url) as session:  # another program reviews the link
+        session.execute(
+            update(AlignmentRow).where(AlignmentRow.id == link["id"]).values(status="accepted")
+        )
+    assert refresher.cycle() >= 1
+    hits, misses = _hits_and_misses(app)
+    json_twin = anonymous.get(url + "?format=json")
+    html = anonymous.get(url)
+    assert _hits_and_misses(app) == (hits + 2, misses)  # both variants were rebuilt, ready
+    assert _status_on_page(json_twin.json(), link["id"]) == "accepted"
+    assert html.status_code == 200 and "analyst-user" not in html.text
+    assert refresher.cycle() == 0
+
+
+def test_the_refresher_drops_pages_that_can_no_longer_be_built(store: Store) -> None:
+    app = api_app(store.url)
+    refresher = PageRefresher(app, interval=3600)
+    anonymous = TestClient(app)
+    version = str(_first_suggested(store)["provision"]).partition("#")[0]
+    page = f"/documents/{version}?format=json"
+    assert anonymous.get(page).status_code == 200
+    assert anonymous.get(page).status_code == 200
+    with session_scope(store.url) as session:
+        for table in ("findings", "alignments", "alignment_runs", "provisions"):
+            session.execute(text(f"DELETE FROM {table}"))
+        session.execute(text("DELETE FROM document_versions"))
+    refresher.cycle()
+    assert anonymous.get(page).status_code == 404
+
+
+def test_each_worker_starts_its_refresher_with_the_app(store: Store) -> None:
+    app = api_app(store.url, page_refresh_seconds=0.05)
+    try:
+        with TestClient(app) as started:
+            refresher = app.state.page_refresher
+            deadline = time.monotonic() + 60
+            while started.get("/health/ready").status_code == 503:
+                assert time.monotonic() < deadline, "start-up pages not built in 60 s"
+                time.sleep(0.05)
+            assert started.get("/health/ready").json()["status"] == "ready"
+            assert refresher.prefetched > 0
+        assert refresher._thread is not None and not refresher._thread.is_alive()
+    finally:
+        gc.unfreeze()
+
+
+def test_pages_read_once_are_left_to_be_rebuilt_on_demand(store: Store) -> None:
+    app = api_app(store.url)
+    refresher = PageRefresher(app, interval=3600)
+    anonymous = TestClient(app)
+    link = _first_suggested(store)
+    url = _provision_url(str(link["provision"])) + "?format=json"
+    assert anonymous.get(url).status_code == 200  # built and kept, never read from memory
+    with session_scope(store.url) as session:
+        session.execute(
+            update(AlignmentRow).where(AlignmentRow.id == link["id"]).values(status="rejected")
+        )
+    assert refresher.cycle() == 0  # not worth rebuilding ahead...
+    assert _status_on_page(anonymous.get(url).json(), link["id"]) == "rejected"  # ...yet fresh

@@ -69,26 +69,41 @@ LEDGER = "ledger"
 CATALOGUE = "catalogue"
 
 
-def stamp(session: Session, scopes: Iterable[str]) -> Stamp:
-    """The current stamp of ``scopes`` as this session's transaction sees them."""
-    wanted = sorted(set(scopes))
+def read_meta(session: Session) -> tuple[str, str]:
+    """The store's (epoch, generation): the part of every stamp scopes share."""
     meta = dict(
         session.execute(
             select(MetaRow.key, MetaRow.value).where(MetaRow.key.in_((EPOCH_KEY, GENERATION_KEY)))
         ).all()
     )
-    counts = dict(
+    return meta.get(EPOCH_KEY, ""), meta.get(GENERATION_KEY, "")
+
+
+def read_counts(session: Session, scopes: Iterable[str]) -> dict[str, int]:
+    """Rows per scope (index seeks, one query for any number of scopes)."""
+    wanted = sorted(set(scopes))
+    if not wanted:
+        return {}
+    found = dict(
         session.execute(
             select(StoreChangeRow.scope, func.count())
             .where(StoreChangeRow.scope.in_(wanted))
             .group_by(StoreChangeRow.scope)
         ).all()
     )
-    return Stamp(
-        meta.get(EPOCH_KEY, ""),
-        meta.get(GENERATION_KEY, ""),
-        tuple((scope, int(counts.get(scope, 0))) for scope in wanted),
-    )
+    return {scope: int(found.get(scope, 0)) for scope in wanted}
+
+
+def make_stamp(meta: tuple[str, str], counts: dict[str, int], scopes: Iterable[str]) -> Stamp:
+    """The stamp of ``scopes`` from already-read meta and counts (missing scope: 0)."""
+    wanted = sorted(set(scopes))
+    return Stamp(meta[0], meta[1], tuple((scope, counts.get(scope, 0)) for scope in wanted))
+
+
+def stamp(session: Session, scopes: Iterable[str]) -> Stamp:
+    """The current stamp of ``scopes`` as this session's transaction sees them."""
+    wanted = sorted(set(scopes))
+    return make_stamp(read_meta(session), read_counts(session, wanted), wanted)
 
 
 def compact(session: Session) -> int:

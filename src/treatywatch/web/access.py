@@ -21,6 +21,7 @@ LEVEL_RANK = {"viewer": 1, "analyst": 2, "admin": 3}
 
 RULES: dict[tuple[str, str], str] = {
     ("GET", "/health"): "open",
+    ("GET", "/health/ready"): "open",
 }
 """(HTTP method, route path template) → level. Routers add their rules with
 :func:`allow` at import time, next to the route they protect."""

@@ -9,7 +9,8 @@ UI vendors its assets, so nothing needs a CDN.
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -89,6 +90,14 @@ def create_app(web: WebSettings | None = None) -> FastAPI:
     def health() -> dict[str, str]:
         """Liveness check for load balancers."""
         return {"status": "ok", "version": __version__}
+
+    @app.get("/health/ready", tags=["meta"])
+    def ready(request: Request) -> JSONResponse:
+        """Readiness of *this worker*: 503 while it still builds its start-up pages."""
+        refresher = getattr(request.app.state, "page_refresher", None)
+        warming = refresher is not None and not refresher.ready.is_set()
+        body = {"status": "warming" if warming else "ready", "version": __version__}
+        return JSONResponse(body, status_code=503 if warming else 200)
 
     app.include_router(auth.router)
     app.include_router(api.router, prefix="/api/v1")

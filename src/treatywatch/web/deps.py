@@ -9,6 +9,7 @@ from fastapi import HTTPException, Request
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from treatywatch.store import session_scope
 from treatywatch.store.models import UserRow
@@ -89,13 +90,30 @@ def route_template(request: Request) -> str:
     return paths.get(id(route), fallback)
 
 
-def enforce_access(request: Request) -> None:
-    """Global dependency: the route's rule in :data:`RULES` decides, default deny."""
+def _needs_lookup(request: Request) -> bool:
+    """Whether the caller presents credentials to look up (a bearer token or a session)."""
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return True
+    return "session" in request.scope and bool(request.session.get(SESSION_USER))
+
+
+async def enforce_access(request: Request) -> None:
+    """Global dependency: the route's rule in :data:`RULES` decides, default deny.
+
+    Async so an anonymous read costs no trip through the thread pool; the user
+    lookup, which reads the store, runs there only when there is someone to look up.
+    """
     path = route_template(request)
     level = RULES.get((request.method.upper(), path))
     if level is None and request.method.upper() == "HEAD":
         level = RULES.get(("GET", path))
-    who = principal(request)
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        who = cached
+    elif _needs_lookup(request):
+        who = await run_in_threadpool(principal, request)
+    else:
+        who = request.state.principal = ANONYMOUS
     if permitted(level, who, anonymous_read=web_settings(request).anonymous_read):
         return
     if level is None:

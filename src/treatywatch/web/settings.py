@@ -55,6 +55,9 @@ class WebSettings:
     login_attempts_per_minute: int = 5
     page_cache_bytes: int = 64 * 1024 * 1024
     """Memory per worker for rendered pages (TREATYWATCH_PAGE_CACHE_MB; 0 turns it off)."""
+    page_refresh_seconds: float = 0.5
+    """How often a worker rebuilds kept pages whose data changed
+    (TREATYWATCH_PAGE_REFRESH_SECONDS; 0 leaves rebuilding to the next request)."""
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> WebSettings:
@@ -69,4 +72,5 @@ class WebSettings:
                 os.environ.get("TREATYWATCH_LOGIN_ATTEMPTS_PER_MINUTE", 5)
             ),
             page_cache_bytes=int(float(os.environ.get("TREATYWATCH_PAGE_CACHE_MB", 64)) * 2**20),
+            page_refresh_seconds=float(os.environ.get("TREATYWATCH_PAGE_REFRESH_SECONDS", 0.5)),
         )

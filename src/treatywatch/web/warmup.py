@@ -9,6 +9,10 @@ calling :func:`gc.freeze` moves them out of the collector's sight (they
 are still reference-counted and freed normally; the GC just stops
 re-checking them for cycles), and the first visitor no longer pays for
 the loading either.
+
+The lifespan then starts the worker's page refresher
+(:mod:`treatywatch.web.ui.refresh`), which builds the country and article
+pages and keeps kept pages current as the data changes.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from fastapi import FastAPI
 from treatywatch.catalogue import Catalogue
 from treatywatch.ledger.jurisdictions import known_jurisdictions
 from treatywatch.report.worldmap import shapes
+from treatywatch.web.ui.refresh import PageRefresher
 from treatywatch.web.ui.render import environment
 
 
@@ -40,5 +45,16 @@ def warm_up() -> int:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Per worker: warm up and freeze, then keep kept pages current in the background."""
     app.state.frozen_objects = warm_up()
-    yield
+    settings = app.state.web
+    refresher = None
+    if settings.page_cache_bytes > 0 and settings.page_refresh_seconds > 0:
+        refresher = PageRefresher(app, interval=settings.page_refresh_seconds)
+        app.state.page_refresher = refresher
+        refresher.start()
+    try:
+        yield
+    finally:
+        if refresher is not None:
+            refresher.stop()

@@ -19,8 +19,9 @@ from treatywatch.store.changes import CATALOGUE, LAWS, article_scope
 from treatywatch.store.models import AlignmentRow, DocumentRow, DocumentVersionRow, ProvisionRow
 from treatywatch.web.access import allow
 from treatywatch.web.ui.links import article_url, country_url, ref_url
-from treatywatch.web.ui.pagecache import BuiltPage, cached_page
-from treatywatch.web.ui.render import DB, UiRoute, page
+from treatywatch.web.ui.pagecache import BuiltPage, PageSource, serve_cached
+from treatywatch.web.ui.refresh import prefetcher
+from treatywatch.web.ui.render import UiRoute, page
 
 router = APIRouter(route_class=UiRoute, tags=["ui"])
 MAX_IMPLEMENTERS = 200
@@ -130,11 +131,28 @@ def implementers(session: Session, article_id: str) -> list[dict[str, Any]]:
     "/articles/{instrument}/{article}",
     summary="One article with its counterparts and implementing provisions",
 )
-def article_page(request: Request, instrument: str, article: str, session: DB) -> Response:
-    catalogue = Catalogue.load()
-    found = catalogue.article(f"{instrument}/{article}")
+async def article_page(request: Request, instrument: str, article: str) -> Response:
+    found = Catalogue.load().article(f"{instrument}/{article}")
+    return await serve_cached(request, lambda _session: article_source(str(found.id)))
 
-    def build() -> BuiltPage:
+
+@prefetcher
+def _every_article_page(_session: Session) -> list[tuple[str, PageSource]]:
+    """Built at start-up: one page per catalogue article (bounded by the treaties)."""
+    catalogue = Catalogue.load()
+    return [
+        (article_url(str(a.id)), article_source(str(a.id)))
+        for instrument in catalogue.instruments
+        for a in catalogue.articles(instrument=instrument)
+    ]
+
+
+def article_source(article_id: str) -> PageSource:
+    """The page of a catalogue article, buildable without a request."""
+
+    def build(session: Session) -> BuiltPage:
+        catalogue = Catalogue.load()
+        found = catalogue.article(article_id)
         record = article_record(found, catalogue)
         record["url"] = article_url(record["id"])
         record["counterparts"] = [
@@ -152,8 +170,7 @@ def article_page(request: Request, instrument: str, article: str, session: DB) -
         title = f"{found.instrument.upper()} Art. {found.number} — {found.title}"
         return BuiltPage("ui/article.html.j2", data, title)
 
-    scopes = (article_scope(str(found.id)), LAWS, CATALOGUE)
-    return cached_page(request, session, scopes, build)
+    return PageSource(lambda _session: [article_scope(article_id), LAWS, CATALOGUE], build)
 
 
 allow("public", "GET", "/articles/{instrument}/{article}")

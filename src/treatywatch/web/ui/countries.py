@@ -40,7 +40,8 @@ from treatywatch.store.models import (
 )
 from treatywatch.web.access import allow
 from treatywatch.web.ui.links import article_url, country_url, ref_url, report_url, version_url
-from treatywatch.web.ui.pagecache import BuiltPage, cached_page
+from treatywatch.web.ui.pagecache import BuiltPage, PageSource, serve_cached
+from treatywatch.web.ui.refresh import prefetcher
 from treatywatch.web.ui.render import DB, UiRoute, page
 
 router = APIRouter(route_class=UiRoute, tags=["ui"])
@@ -196,17 +197,27 @@ def _charts(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/countries/{code}", summary="Country profile")
-def country(request: Request, code: str, session: DB) -> Response:
+async def country(request: Request, code: str) -> Response:
     if len(code) > 40:
         raise TreatywatchError(f"{code[:40]!r}… is not a country code", hint="use ISO alpha-3")
-    canonical = lookup(code).code
+    return await serve_cached(request, lambda _session: country_source(lookup(code).code))
 
-    def build() -> BuiltPage:
-        data = profile(session, canonical)
+
+def country_source(code: str) -> PageSource:
+    """The country page of ``code`` (canonical ISO3), buildable without a request."""
+
+    def build(session: Session) -> BuiltPage:
+        data = profile(session, code)
         title = f"{data['country']['name']} ({data['country']['code']})"
         return BuiltPage("ui/country.html.j2", data, title, {"charts": _charts(data)})
 
-    return cached_page(request, session, country_scopes(session, canonical), build)
+    return PageSource(lambda session: country_scopes(session, code), build)
+
+
+@prefetcher
+def _every_country_page(session: Session) -> list[tuple[str, PageSource]]:
+    """Built at start-up: one page per country with laws (bounded by the world)."""
+    return [(country_url(code), country_source(code)) for code in countries_with_laws(session)]
 
 
 def country_scopes(session: Session, code: str) -> list[str]:

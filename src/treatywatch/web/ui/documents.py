@@ -10,11 +10,12 @@ with review buttons for analysts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from treatywatch.align.review import alignment_record, find_provision
@@ -26,6 +27,7 @@ from treatywatch.store.changes import CATALOGUE, LAWS, version_scope
 from treatywatch.store.models import (
     AlignmentRow,
     AlignmentRunRow,
+    DocumentRow,
     DocumentVersionRow,
     FindingRow,
     ProvisionRow,
@@ -33,7 +35,7 @@ from treatywatch.store.models import (
 from treatywatch.web.access import allow
 from treatywatch.web.ui.highlight import alignment_spans, finding_spans, segments
 from treatywatch.web.ui.links import article_url, country_url, ref_url, report_url, version_url
-from treatywatch.web.ui.pagecache import BuiltPage, cached_page
+from treatywatch.web.ui.pagecache import BuiltPage, PageSource, serve_cached
 from treatywatch.web.ui.render import DB, UiRoute, page
 
 router = APIRouter(route_class=UiRoute, tags=["ui"])
@@ -60,26 +62,63 @@ allow("public", "GET", "/documents")
     "/documents/{ref:path}",
     summary="A law version (DOC@DATE) or one provision (DOC@DATE/provisions/PATH)",
 )
-def document_or_provision(request: Request, ref: str, session: DB) -> Response:
+async def document_or_provision(request: Request, ref: str) -> Response:
     version_ref, sep, path = ref.partition(SEPARATOR)
-    version = find_version(session, version_ref.rstrip("/"))
-    scopes = (version_scope(version.id), LAWS, CATALOGUE)
-    if sep and path:
+    version_ref = version_ref.rstrip("/")
 
-        def build_provision() -> BuiltPage:
-            data = provision_page(session, version_ref, path.strip("/"))
-            heading = data["provision"]["heading"] or ""
-            label = data["provision"]["label"] or data["provision"]["path"]
-            title = f"{label} {heading}".strip() + f" — {data['version']['title']}"
-            return BuiltPage("ui/provision.html.j2", data, title)
+    def source(session: Session) -> PageSource:
+        resolved_version(session, version_ref)  # unknown laws: a 404 page before anything else
+        if sep and path:
+            return provision_source(version_ref, path.strip("/"))
+        return version_source(version_ref)
 
-        return cached_page(request, session, scopes, build_provision)
+    return await serve_cached(request, source)
 
-    def build_version() -> BuiltPage:
-        data = version_page(session, version_ref.rstrip("/"))
+
+def resolved_version(session: Session, text: str) -> DocumentVersionRow:
+    """:func:`find_version`, once per session.
+
+    SQLAlchemy's identity map holds rows weakly, so resolving the same
+    ``DOC@DATE`` again (route, stamp, page) re-read the law's rows each time;
+    the session keeps the resolved version — and its document — alive here.
+    """
+    memo: dict[str, tuple[DocumentVersionRow, DocumentRow]] = session.info.setdefault(
+        "resolved_versions", {}
+    )
+    if text not in memo:
+        version = find_version(session, text)
+        memo[text] = (version, version.document)
+    return memo[text][0]
+
+
+def _version_scopes(version_ref: str) -> Callable[[Session], list[str]]:
+    def scopes(session: Session) -> list[str]:
+        return [version_scope(resolved_version(session, version_ref).id), LAWS, CATALOGUE]
+
+    return scopes
+
+
+def provision_source(version_ref: str, path: str) -> PageSource:
+    """A provision page, buildable without a request."""
+
+    def build(session: Session) -> BuiltPage:
+        data = provision_page(session, version_ref, path)
+        heading = data["provision"]["heading"] or ""
+        label = data["provision"]["label"] or data["provision"]["path"]
+        title = f"{label} {heading}".strip() + f" — {data['version']['title']}"
+        return BuiltPage("ui/provision.html.j2", data, title)
+
+    return PageSource(_version_scopes(version_ref), build)
+
+
+def version_source(version_ref: str) -> PageSource:
+    """A law version's page, buildable without a request."""
+
+    def build(session: Session) -> BuiltPage:
+        data = version_page(session, version_ref)
         return BuiltPage("ui/version.html.j2", data, data["version"]["title"])
 
-    return cached_page(request, session, scopes, build_version)
+    return PageSource(_version_scopes(version_ref), build)
 
 
 allow("public", "GET", "/documents/{ref:path}")
@@ -87,14 +126,12 @@ allow("public", "GET", "/documents/{ref:path}")
 
 def _version_status(session: Session, version: DocumentVersionRow) -> dict[str, Any]:
     ref = f"{version.document_id}@{version.version_date.isoformat()}"
-    aligned = session.scalar(
-        select(func.count())
-        .select_from(AlignmentRunRow)
-        .where(AlignmentRunRow.version_id == version.id)
-    )
-    findings = session.scalar(
-        select(func.count()).select_from(FindingRow).where(FindingRow.version_id == version.id)
-    )
+    aligned, findings = session.execute(
+        select(
+            exists().where(AlignmentRunRow.version_id == version.id),
+            exists().where(FindingRow.version_id == version.id),
+        )
+    ).one()
     return {
         "ref": ref,
         "aligned": bool(aligned),
@@ -105,7 +142,7 @@ def _version_status(session: Session, version: DocumentVersionRow) -> dict[str, 
 
 
 def version_page(session: Session, text: str) -> dict[str, Any]:
-    version = find_version(session, text)
+    version = resolved_version(session, text)
     summary = version_summary(session, version)
     status = _version_status(session, version)
     counts: dict[int, dict[str, int]] = {}
@@ -247,7 +284,12 @@ def _paths_of(session: Session, ids: set[int]) -> dict[int | None, str]:
 
 
 def provision_page(session: Session, version_text: str, path: str) -> dict[str, Any]:
-    version, row = find_provision(session, f"{version_text}#{path}")
+    version = resolved_version(session, version_text)
+    row = session.scalar(
+        select(ProvisionRow).where(ProvisionRow.version_id == version.id, ProvisionRow.path == path)
+    )
+    if row is None:  # the domain's lookup says what is wrong and suggests paths
+        version, row = find_provision(session, f"{version_text}#{path}")
     date = version.version_date.isoformat()
     ref = f"{version.document_id}@{date}#{row.path}"
     nodes = _subtree(session, version.id, row)

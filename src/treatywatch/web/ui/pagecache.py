@@ -33,16 +33,19 @@ import hashlib
 import json
 import pickle
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.encoders import jsonable_encoder
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from treatywatch import __version__
+from treatywatch.store import session_scope
 from treatywatch.store.changes import stamp
 from treatywatch.web.api.etags import matches
 from treatywatch.web.ui.render import context, csrf_for, environment, wants_json, who
@@ -51,6 +54,7 @@ HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json"
 CACHE_HEADERS = {"Cache-Control": "private, no-cache", "Vary": "Accept, Authorization, Cookie"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_MAKE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,21 @@ class BuiltPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PageSource:
+    """How to build one page from a store session alone.
+
+    Routes hand one to :func:`cached_page`; because it needs no request, the
+    :mod:`~treatywatch.web.ui.refresh` thread can rebuild the page the moment
+    its data changes, before the next reader asks for it.
+    """
+
+    scopes: Callable[[Session], list[str]]
+    build: Callable[[Session], BuiltPage]
+
+
 @dataclass
-class _Entry:
+class KeptPage:
     """A kept page: its data pickled, its shareable renderings as bytes.
 
     Bytes only, on purpose: a few hundred country pages held as live dicts
@@ -76,11 +93,18 @@ class _Entry:
     packed: bytes
     bodies: dict[str, bytes] = field(default_factory=dict)
     size: int = 0
+    scopes: tuple[str, ...] = ()
+    source: PageSource | None = None
+    address: tuple[str, str] = ("", "")  # path and query, to render it again
+    day: str = ""
+    used: float = field(default_factory=time.monotonic)
+    reads: int = 0  # times served from memory
+    pinned: bool = False  # built ahead at start-up (see refresh.py): always kept current
 
     @classmethod
-    def of(cls, token: str, page: BuiltPage) -> _Entry:
+    def of(cls, token: str, page: BuiltPage, **details: Any) -> KeptPage:
         packed = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
-        return cls(token, packed, size=len(packed))
+        return cls(token, packed, size=len(packed), **details)
 
     def page(self) -> BuiltPage:
         # Only ever our own pickle, made in this process from our own page data.
@@ -93,7 +117,7 @@ class PageCache:
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: OrderedDict[str, KeptPage] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -103,17 +127,19 @@ class PageCache:
     def enabled(self) -> bool:
         return self.max_bytes > 0
 
-    def get(self, key: str, token: str) -> _Entry | None:
+    def get(self, key: str, token: str) -> KeptPage | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry.token != token:
                 self.misses += 1
                 return None
             self._entries.move_to_end(key)
+            entry.used = time.monotonic()
+            entry.reads += 1
             self.hits += 1
             return entry
 
-    def put(self, key: str, entry: _Entry) -> None:
+    def put(self, key: str, entry: KeptPage) -> None:
         if not self.enabled:
             return
         with self._lock:
@@ -126,7 +152,47 @@ class PageCache:
                 _, dropped = self._entries.popitem(last=False)
                 self._bytes -= dropped.size
 
-    def add_body(self, key: str, entry: _Entry, variant: str, body: bytes) -> None:
+    def recent(self, limit: int, idle_seconds: float) -> list[tuple[str, KeptPage]]:
+        """Entries worth rebuilding ahead, most recently used first: pinned ones, and
+        ones read again since they were built, used within ``idle_seconds``.
+
+        A page read once (most provision pages: there are thousands) is left to
+        be rebuilt if someone asks again; rebuilding all of them on every
+        review would cost more than it saves.
+        """
+        now = time.monotonic()
+        with self._lock:
+            items = list(self._entries.items())
+        wanted = [
+            (key, entry)
+            for key, entry in reversed(items)
+            if entry.source
+            and (entry.pinned or entry.reads > 0)
+            and now - entry.used <= idle_seconds
+        ]
+        return wanted[:limit]
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def drop(self, key: str, old: KeptPage) -> None:
+        """Forget a page, unless a request replaced it meanwhile."""
+        with self._lock:
+            if self._entries.get(key) is old:
+                del self._entries[key]
+                self._bytes -= old.size
+
+    def replace(self, key: str, old: KeptPage, new: KeptPage) -> bool:
+        """Swap in a rebuilt entry unless a request replaced or dropped it meanwhile."""
+        with self._lock:
+            if self._entries.get(key) is not old:
+                return False
+            new.used, new.reads, new.pinned = old.used, old.reads, old.pinned
+        self.put(key, new)
+        return True
+
+    def add_body(self, key: str, entry: KeptPage, variant: str, body: bytes) -> None:
         """Keep a rendered body of an entry (re-accounting its size)."""
         with self._lock:
             if self._entries.get(key) is not entry:
@@ -137,20 +203,32 @@ class PageCache:
         self.put(key, entry)  # evict if the new body pushed the cache over its bound
 
 
-def page_cache(request: Request) -> PageCache:
-    cache: PageCache | None = getattr(request.app.state, "page_cache", None)
-    if cache is None:
-        cache = PageCache(request.app.state.web.page_cache_bytes)
-        request.app.state.page_cache = cache
+def app_page_cache(app: Any) -> PageCache:
+    """The app's cache (one per worker process), made on first use."""
+    with _MAKE_LOCK:
+        cache: PageCache | None = getattr(app.state, "page_cache", None)
+        if cache is None:
+            cache = PageCache(app.state.web.page_cache_bytes)
+            app.state.page_cache = cache
     return cache
 
 
-def _key(request: Request) -> str:
-    """Store, address and today's date: treaty status (entry into force) moves with the
+def page_cache(request: Request) -> PageCache:
+    return app_page_cache(request.app)
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def page_key(database_url: str, day: str, path: str, query: str) -> str:
+    """Store, day and address: treaty status (entry into force) moves with the
     calendar, not only with writes, so no page outlives the day it was built on."""
-    query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
-    today = dt.date.today().isoformat()
-    return f"{request.app.state.web.database_url}|{today}|{request.url.path}?{query}"
+    return f"{database_url}|{day}|{path}?{query}"
+
+
+def _query(request: Request) -> str:
+    return "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
 
 
 def _etag(key: str, token: str, variant: str, personal: str) -> str:
@@ -158,10 +236,9 @@ def _etag(key: str, token: str, variant: str, personal: str) -> str:
     return f'"{digest.hexdigest()[:32]}"'
 
 
-def cached_page(
-    request: Request, session: Session, scopes: Iterable[str], build: Callable[[], BuiltPage]
-) -> Response:
-    """The page ``build`` makes, served from memory while ``scopes`` are unchanged."""
+def cached_page(request: Request, session: Session, source: PageSource) -> Response:
+    """The page ``source`` builds, served from memory while its scopes are unchanged."""
+    scopes = tuple(sorted(set(source.scopes(session))))
     token = stamp(session, scopes).token()
     as_json = wants_json(request)
     variant = "json" if as_json else "html"
@@ -169,7 +246,8 @@ def cached_page(
     personal = (
         "" if as_json or not caller.authenticated else f"{caller.username}|{csrf_for(request)}"
     )
-    key = _key(request)
+    day, query = today(), _query(request)
+    key = page_key(request.app.state.web.database_url, day, request.url.path, query)
     etag = _etag(key, token, variant, personal)
     headers = {**CACHE_HEADERS, "ETag": etag}
     if matches(request.headers.get("if-none-match"), etag):
@@ -178,18 +256,41 @@ def cached_page(
     entry = cache.get(key, token)
     built = None
     if entry is None:
-        built = build()
-        entry = _Entry.of(token, built) if cache.enabled else _Entry(token, b"")
+        built = source.build(session)
+        details = {
+            "scopes": scopes,
+            "source": source,
+            "address": (request.url.path, query),
+            "day": day,
+        }
+        entry = KeptPage.of(token, built, **details) if cache.enabled else KeptPage(token, b"")
         cache.put(key, entry)
     body = None if personal else entry.bodies.get(variant)
     if body is None:
-        body = _render(request, built or entry.page(), as_json)
+        body = render_page(request, built or entry.page(), as_json)
         if not personal:
             cache.add_body(key, entry, variant, body)
     return Response(body, media_type=JSON_TYPE if as_json else HTML_TYPE, headers=headers)
 
 
-def _render(request: Request, page: BuiltPage, as_json: bool) -> bytes:
+async def serve_cached(request: Request, source_for: Callable[[Session], PageSource]) -> Response:
+    """A cached page in one trip through the thread pool.
+
+    Hot routes call this from an ``async def`` instead of declaring a session
+    dependency and a sync body: FastAPI would run the dependency's setup, the
+    body and the dependency's teardown as three separate thread-pool calls,
+    each a hand-off of the interpreter lock under load. ``source_for`` may
+    raise (unknown country, unknown law) for the route's error page.
+    """
+    return await run_in_threadpool(_serve_cached, request, source_for)
+
+
+def _serve_cached(request: Request, source_for: Callable[[Session], PageSource]) -> Response:
+    with session_scope(request.app.state.web.database_url) as session:
+        return cached_page(request, session, source_for(session))
+
+
+def render_page(request: Request, page: BuiltPage, as_json: bool) -> bytes:
     if as_json:
         # Serialised exactly as FastAPI's JSONResponse does, so the twin's bytes
         # do not depend on whether the cache is on.
