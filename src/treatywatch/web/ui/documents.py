@@ -213,32 +213,40 @@ def _subtree(session: Session, version_id: int, row: ProvisionRow) -> list[_Node
 
     Ordinals number a law's provisions in document order, so a subtree is the
     run of rows that starts at the provision and ends at the first row whose
-    parent is outside it; rows are streamed and reading stops there instead
-    of loading the whole law for every provision page.
+    parent is outside it. Rows are read in growing pages (64, then 1,024,
+    then the rest) and reading stops at that row, instead of loading the
+    whole law for every provision page. (Pages, not a streaming cursor:
+    PostgreSQL would open a server-side cursor for that, several round trips
+    for a handful of rows.)
     """
-    result = session.execute(
-        select(
-            ProvisionRow.id,
-            ProvisionRow.parent_id,
-            ProvisionRow.path,
-            ProvisionRow.label,
-            ProvisionRow.heading,
-            ProvisionRow.text,
-        )
-        .where(ProvisionRow.version_id == version_id, ProvisionRow.ordinal >= row.ordinal)
-        .order_by(ProvisionRow.ordinal)
-        .execution_options(yield_per=32)
-    )
     keep = {row.id}
-    out = []
-    for candidate in result:
-        node = _Node(*candidate)
-        if node.id == row.id or node.parent_id in keep:
-            keep.add(node.id)
-            out.append(node)
-        elif out:
+    out: list[_Node] = []
+    start = row.ordinal
+    for size in (64, 1024, None):
+        query = (
+            select(
+                ProvisionRow.id,
+                ProvisionRow.parent_id,
+                ProvisionRow.path,
+                ProvisionRow.label,
+                ProvisionRow.heading,
+                ProvisionRow.text,
+                ProvisionRow.ordinal,
+            )
+            .where(ProvisionRow.version_id == version_id, ProvisionRow.ordinal >= start)
+            .order_by(ProvisionRow.ordinal)
+        )
+        rows = session.execute(query.limit(size) if size else query).all()
+        for candidate in rows:
+            node = _Node(*candidate[:6])
+            if node.id == row.id or node.parent_id in keep:
+                keep.add(node.id)
+                out.append(node)
+            elif out:
+                return out
+        if size is None or len(rows) < size:
             break
-    result.close()
+        start = rows[-1].ordinal + 1
     return out or [_Node(row.id, row.parent_id, row.path, row.label, row.heading, row.text)]
 
 
