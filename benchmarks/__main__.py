@@ -1,9 +1,14 @@
-"""Run every benchmark suite and print a table (ratios against in-process baselines)."""
+"""Run the benchmark suites and print a table (ratios against in-process baselines).
+
+``python -m benchmarks [SUITE ...] [--json]``: every suite, or only those named
+(catalogue, readers, segment, ingest, embed, align, web).
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from types import ModuleType
 
 from rich.console import Console
 from rich.table import Table
@@ -30,9 +35,21 @@ SUITES = [
 ]
 
 
+def _chosen(argv: list[str]) -> list[ModuleType]:
+    """The suites named on the command line (``python -m benchmarks align web``), else all."""
+    names = {a for a in argv if not a.startswith("--")}
+    known = {suite.__name__.rsplit(".", 1)[-1].removeprefix("bench_"): suite for suite in SUITES}
+    unknown = names - set(known)
+    if unknown:
+        raise SystemExit(
+            f"unknown suite(s): {', '.join(sorted(unknown))}; choose from {', '.join(known)}"
+        )
+    return [suite for name, suite in known.items() if not names or name in names]
+
+
 def main() -> None:
     results: list[Comparison] = []
-    for suite in SUITES:
+    for suite in _chosen(sys.argv[1:]):
         results.extend(suite.run())
     if "--json" in sys.argv:
         print(json.dumps([_record(r) for r in results], indent=2))
