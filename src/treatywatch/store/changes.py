@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Integer, String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -101,9 +102,35 @@ def make_stamp(meta: tuple[str, str], counts: dict[str, int], scopes: Iterable[s
 
 
 def stamp(session: Session, scopes: Iterable[str]) -> Stamp:
-    """The current stamp of ``scopes`` as this session's transaction sees them."""
+    """The current stamp of ``scopes`` as this session's transaction sees them.
+
+    One round trip (every page request makes it, hits included): the store's
+    epoch and generation and each scope's count as scalar subqueries.
+    """
     wanted = sorted(set(scopes))
-    return make_stamp(read_meta(session), read_counts(session, wanted), wanted)
+
+    def meta(key: str) -> Any:
+        return select(MetaRow.value).where(MetaRow.key == key).scalar_subquery()
+
+    def count(scope: str) -> Any:
+        return (
+            select(func.count())
+            .select_from(StoreChangeRow)
+            .where(StoreChangeRow.scope == scope)
+            .scalar_subquery()
+        )
+
+    row: tuple[Any, ...] = tuple(
+        session.execute(
+            select(meta(EPOCH_KEY), meta(GENERATION_KEY), *(count(scope) for scope in wanted))
+        ).one()
+    )
+    epoch, generation, *counts = row
+    return Stamp(
+        str(epoch or ""),
+        str(generation or ""),
+        tuple(zip(wanted, (int(n) for n in counts), strict=True)),
+    )
 
 
 def compact(session: Session) -> int:

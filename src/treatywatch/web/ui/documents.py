@@ -277,25 +277,27 @@ def _subtree(session: Session, version_id: int, row: ProvisionRow) -> list[_Node
 def _neighbours(
     session: Session, version_id: int, row: ProvisionRow
 ) -> tuple[tuple[str, str | None, str | None] | None, ...]:
-    """The provisions just before and after ``row`` at its depth (same law version)."""
-    columns = (ProvisionRow.path, ProvisionRow.label, ProvisionRow.heading)
+    """The provisions just before and after ``row`` at its depth (same law version),
+    in one query: the two ordinals are found by subqueries."""
     same_level = (ProvisionRow.version_id == version_id, ProvisionRow.depth == row.depth)
-    before = session.execute(
-        select(*columns)
+    before = (
+        select(func.max(ProvisionRow.ordinal))
         .where(*same_level, ProvisionRow.ordinal < row.ordinal)
-        .order_by(ProvisionRow.ordinal.desc())
-        .limit(1)
-    ).first()
-    after = session.execute(
-        select(*columns)
-        .where(*same_level, ProvisionRow.ordinal > row.ordinal)
-        .order_by(ProvisionRow.ordinal)
-        .limit(1)
-    ).first()
-    return (
-        tuple(before) if before else None,  # type: ignore[return-value]
-        tuple(after) if after else None,
+        .scalar_subquery()
     )
+    after = (
+        select(func.min(ProvisionRow.ordinal))
+        .where(*same_level, ProvisionRow.ordinal > row.ordinal)
+        .scalar_subquery()
+    )
+    found = session.execute(
+        select(ProvisionRow.path, ProvisionRow.label, ProvisionRow.heading, ProvisionRow.ordinal)
+        .where(*same_level, ProvisionRow.ordinal.in_([before, after]))
+        .order_by(ProvisionRow.ordinal)
+    ).all()
+    previous = next((tuple(f[:3]) for f in found if f.ordinal < row.ordinal), None)
+    following = next((tuple(f[:3]) for f in found if f.ordinal > row.ordinal), None)
+    return previous, following  # type: ignore[return-value]
 
 
 def _full_text(nodes: list[_Node]) -> str:
