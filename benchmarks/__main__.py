@@ -54,6 +54,11 @@ def main() -> None:
     if "--json" in sys.argv:
         print(json.dumps([_record(r) for r in results], indent=2))
         return
+    print_table(results)
+
+
+def print_table(results: list[Comparison]) -> None:
+    """The benchmark table; also used by suites run on their own."""
     table = Table(title="treatywatch benchmarks (median of runs; ratio = candidate / baseline)")
     for column in (
         "suite",

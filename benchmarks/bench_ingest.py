@@ -26,9 +26,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
 from benchmarks.harness import Comparison, Measurement, measure
 from treatywatch.ingest.corpus import CorpusDocument, corpus_documents
 from treatywatch.ingest.pipeline import IngestRequest, analyse, ingest
@@ -201,23 +198,11 @@ def run() -> list[Comparison]:
 
 
 def main() -> None:
-    """``python -m benchmarks.bench_ingest``: this suite alone, in the table
-    ``python -m benchmarks`` prints (which runs every suite)."""
-    table = Table(title="treatywatch ingest (median of runs; ratio = candidate / baseline)")
-    for column in ("case", "candidate", "time", "peak MB", "baseline", "time", "ratio", "note"):
-        table.add_column(column)
-    for r in run():
-        table.add_row(
-            r.case,
-            r.candidate.name,
-            f"{r.candidate.seconds * 1000:.2f} ms",
-            f"{r.candidate.peak_mb:.1f}",
-            r.baseline.name,
-            f"{r.baseline.seconds * 1000:.2f} ms",
-            f"{r.ratio:.2f}×",
-            r.note,
-        )
-    Console(width=200).print(table)
+    """``python -m benchmarks.bench_ingest``: this suite alone (same as
+    ``python -m benchmarks ingest``)."""
+    from benchmarks.__main__ import print_table
+
+    print_table(run())
 
 
 if __name__ == "__main__":
