@@ -220,6 +220,9 @@ def test_the_refresher_rebuilds_a_changed_page_so_the_next_reader_gets_it_ready(
     assert _hits_and_misses(app) == (hits + 2, misses)  # both variants were rebuilt, ready
     assert _status_on_page(json_twin.json(), link["id"]) == "accepted"
     assert html.status_code == 200 and "analyst-user" not in html.text
+    plain = TestClient(api_app(store.url, page_cache_bytes=0))
+    assert html.content == plain.get(url).content  # rendered off-request, byte for byte
+    assert json_twin.content == plain.get(url + "?format=json").content
     assert refresher.cycle() == 0
 
 
