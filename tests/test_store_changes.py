@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 from conftest import POSTGRES_URL, _reset_postgres
 from treatywatch.store import init_store, session_scope
@@ -258,3 +258,33 @@ def test_a_late_commit_of_an_earlier_write_still_moves_the_stamp(postgres_store:
     fast_done.set()
     thread.join(10)
     assert _stamp(url, scope) != seen_between
+
+
+def test_alignment_and_assessment_runs_keep_the_log_bounded(
+    initialised: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from treatywatch.align.service import align_document, build_engine, engine_options
+    from treatywatch.assess.service import assess_document
+    from treatywatch.ingest.pipeline import IngestRequest, ingest
+    from treatywatch.samples import SAMPLE_LAWS
+    from treatywatch.store import changes
+
+    law = SAMPLE_LAWS[0]
+    ref = ingest(
+        IngestRequest(path=law.path("txt"), country=law.country, doc_id=law.document_id),
+        url=initialised,
+    ).ref
+    monkeypatch.setattr(changes, "COMPACT_AT", 10)
+    for run in (
+        lambda: align_document(
+            ref, url=initialised, engine=build_engine(engine_options(["lexical", "rules"]))
+        ),
+        lambda: assess_document(ref, initialised),
+    ):
+        before = _stamp(initialised, LAWS)
+        run()
+        after = _stamp(initialised, LAWS)
+        assert after.generation != before.generation  # the run's rows were compacted away
+        with session_scope(initialised) as session:
+            left = session.scalar(select(func.count()).select_from(StoreChangeRow))
+        assert left == 0  # compaction was the run's last write

@@ -27,6 +27,7 @@ from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.documents import UnknownDocumentError, find_version
 from treatywatch.ledger.jurisdictions import lookup
 from treatywatch.store import ensure_current, session_scope
+from treatywatch.store.changes import compact_if_large
 from treatywatch.store.models import DocumentRow, DocumentVersionRow
 
 Progress = Callable[[int, int, str], None]
@@ -250,6 +251,7 @@ def _align_version(
         )
         ids = [int(p.provision_id or 0) for p in provisions]
         records = _provision_records(alignments, status_by_pair(session, ids))
+        compact_if_large(session)  # a run writes a change-log row per link; keep it bounded
     return AlignmentReport(
         document=facts[0],
         version=ref.split("@", 1)[1],

@@ -36,6 +36,7 @@ from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.documents import find_version
 from treatywatch.ledger.jurisdictions import lookup
 from treatywatch.store import ensure_current, session_scope
+from treatywatch.store.changes import compact_if_large
 from treatywatch.store.models import DocumentRow, DocumentVersionRow, FindingRow
 
 NOT_ALIGNED = "not aligned yet: run `treatywatch align {ref}` for article-based signals"
@@ -75,6 +76,7 @@ def _assess_version(session: Session, version: DocumentVersionRow, actor: str) -
         actor=actor,
         run_info={"engine_version": ENGINE_VERSION, "cues": fresh.cues_fingerprint},
     )
+    compact_if_large(session)  # findings are rewritten per run; keep the change log bounded
     stored = stored_findings(session, version, law)
     by_identity = {id(f): fid for fid, f in stored}
     ordered = order_findings(law, [f for _fid, f in stored])

@@ -149,7 +149,13 @@ def compact(session: Session) -> int:
     return int(removed)
 
 
-def compact_if_large(session: Session, limit: int = COMPACT_AT) -> int:
-    """Compact when the log holds more than ``limit`` rows (after bulk jobs)."""
+def compact_if_large(session: Session, limit: int | None = None) -> int:
+    """Compact when the log holds more than ``limit`` (default :data:`COMPACT_AT`) rows.
+
+    Called at the end of bulk jobs (init, alignment and assessment runs): they
+    write most of the log, and compaction invalidates every kept page once,
+    which is cheap next to the job itself.
+    """
+    bound = COMPACT_AT if limit is None else limit
     size = session.scalar(select(func.count()).select_from(StoreChangeRow)) or 0
-    return compact(session) if size > limit else 0
+    return compact(session) if size > bound else 0
