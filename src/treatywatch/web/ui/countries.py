@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from treatywatch.align.coverage import coverage_for_versions
@@ -30,13 +30,11 @@ from treatywatch.report.palette import NO_DATA, score_colour
 from treatywatch.report.scorecard import build_scorecard
 from treatywatch.report.targets import countries_with_laws, country_name, latest_versions
 from treatywatch.report.worldmap import MapDatum, choropleth
-from treatywatch.store.changes import CATALOGUE, LEDGER, country_scope, version_scope
+from treatywatch.store.changes import CATALOGUE, LEDGER, country_scope, stamp, version_scope
 from treatywatch.store.models import (
     AlignmentRunRow,
     DocumentRow,
     DocumentVersionRow,
-    InstrumentEventRow,
-    StatusEventRow,
 )
 from treatywatch.web.access import allow
 from treatywatch.web.ui.links import article_url, country_url, ref_url, report_url, version_url
@@ -77,24 +75,18 @@ def _ledger_states(session: Session) -> dict[str, dict[str, Any]]:
 
     A State's status depends on every other State's deposits (entry into
     force), so the whole ledger is read; the result is reused while the
-    status tables are unchanged (same row counts and newest ids, same day).
+    ``ledger`` scope of the store's change log is unchanged, on the same day.
     """
-    stamp = (
-        dt.date.today(),
-        *session.execute(select(func.count(StatusEventRow.id), func.max(StatusEventRow.id))).one(),
-        *session.execute(
-            select(func.count(InstrumentEventRow.id), func.max(InstrumentEventRow.id))
-        ).one(),
-    )
+    current = (dt.date.today(), stamp(session, [LEDGER]).token())
     key = str(session.get_bind().engine.url)
     with _LEDGER_LOCK:
         cached = _LEDGER_CACHE.get(key)
-    if cached and cached[0] == stamp:
+    if cached and cached[0] == current:
         return cached[1]
     report = ledger_status(session, "uncc", as_of=dt.date.today())
     states = {s["code"]: s for s in report["states"]}
     with _LEDGER_LOCK:
-        _LEDGER_CACHE[key] = (stamp, states)
+        _LEDGER_CACHE[key] = (current, states)
     return states
 
 

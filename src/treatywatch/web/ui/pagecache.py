@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import pickle
 import threading
 import time
@@ -41,6 +40,7 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -48,7 +48,7 @@ from treatywatch import __version__
 from treatywatch.store import session_scope
 from treatywatch.store.changes import stamp
 from treatywatch.web.api.etags import matches
-from treatywatch.web.ui.render import context, csrf_for, environment, wants_json, who
+from treatywatch.web.ui.render import csrf_for, render, wants_json, who
 
 HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json"
@@ -291,11 +291,9 @@ def _serve_cached(request: Request, source_for: Callable[[Session], PageSource])
 
 
 def render_page(request: Request, page: BuiltPage, as_json: bool) -> bytes:
+    """The page's bytes exactly as :func:`~treatywatch.web.ui.render.page` would send
+    them, so nothing a reader gets depends on whether the cache is on."""
     if as_json:
-        # Serialised exactly as FastAPI's JSONResponse does, so the twin's bytes
-        # do not depend on whether the cache is on.
-        return json.dumps(
-            jsonable_encoder(page.data), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-        ).encode("utf-8")
-    values = context(request, data=page.data, title=page.title, **page.extra)
-    return environment().get_template(page.template).render(values).encode("utf-8")
+        return bytes(JSONResponse(jsonable_encoder(page.data)).body)
+    html = render(request, page.template, data=page.data, title=page.title, **page.extra)
+    return html.encode("utf-8")
