@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.model import Segmentation
@@ -90,8 +90,23 @@ def find_document(session: Session, document_id: str) -> DocumentRow:
 
 
 def find_version(session: Session, ref: str | VersionRef) -> DocumentVersionRow:
-    """The version ``ref`` names: its date, or the latest when no date is given."""
+    """The version ``ref`` names: its date, or the latest when no date is given.
+
+    One query (version and document together) when the version exists; the
+    slower path below only runs to explain what is missing.
+    """
     parsed = VersionRef.parse(ref) if isinstance(ref, str) else ref
+    query = (
+        select(DocumentVersionRow)
+        .join(DocumentVersionRow.document)
+        .options(contains_eager(DocumentVersionRow.document))
+        .where(DocumentVersionRow.document_id == str(parsed.work))
+    )
+    if parsed.date is not None:
+        query = query.where(DocumentVersionRow.version_date == parsed.date)
+    found = session.execute(query.order_by(DocumentVersionRow.version_date.desc()).limit(1)).first()
+    if found is not None:
+        return found[0]
     document = find_document(session, str(parsed.work))
     versions = list(document.versions)
     if not versions:

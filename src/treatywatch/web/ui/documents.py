@@ -22,9 +22,7 @@ from treatywatch.align.review import alignment_record, find_provision
 from treatywatch.assess.model import SEVERITIES, STATUSES
 from treatywatch.assess.service import finding_record
 from treatywatch.catalogue import Catalogue
-from treatywatch.errors import TreatywatchError
 from treatywatch.ingest.documents import find_version, list_documents, version_summary
-from treatywatch.ingest.workid import VersionRef
 from treatywatch.store.changes import CATALOGUE, LAWS, version_scope
 from treatywatch.store.models import (
     AlignmentRow,
@@ -88,31 +86,9 @@ def resolved_version(session: Session, text: str) -> DocumentVersionRow:
         "resolved_versions", {}
     )
     if text not in memo:
-        memo[text] = _version_and_document(session, text)
+        version = find_version(session, text)
+        memo[text] = (version, version.document)
     return memo[text][0]
-
-
-def _version_and_document(session: Session, text: str) -> tuple[DocumentVersionRow, DocumentRow]:
-    """Both rows in one query when ``text`` names a stored version; the domain's
-    :func:`find_version` (two queries, and errors with suggestions) otherwise."""
-    try:
-        parsed = VersionRef.parse(text)
-    except TreatywatchError:
-        parsed = None
-    if parsed is not None:
-        query = (
-            select(DocumentVersionRow, DocumentRow)
-            .join(DocumentRow, DocumentRow.id == DocumentVersionRow.document_id)
-            .where(DocumentVersionRow.document_id == str(parsed.work))
-        )
-        if parsed.date is not None:
-            query = query.where(DocumentVersionRow.version_date == parsed.date)
-        order = (DocumentVersionRow.version_date.desc(), DocumentVersionRow.id.desc())
-        found = session.execute(query.order_by(*order).limit(1)).first()
-        if found is not None:
-            return found[0], found[1]
-    version = find_version(session, text)
-    return version, version.document
 
 
 def _version_scopes(version_ref: str) -> Callable[[Session], list[str]]:
